@@ -1,0 +1,102 @@
+/* Mapped devices: the objects ulvmd owns, as the kernel owns dm devices.
+ *
+ * A device has a name, an optional uuid set once, a live and an inactive
+ * table, a suspend state, an open count and an event counter. ios enter
+ * through md_submit() on a worker thread; control requests (create, load,
+ * suspend, ...) come from control threads and take the device lock.
+ *
+ * Lifetime: devices are reference counted. md_lookup() returns a
+ * reference that the caller drops with md_put(). A removed device stays
+ * allocated until its last reference goes, but new ios fail with -ENODEV.
+ */
+#ifndef ULVM_ENGINE_DEVICE_H
+#define ULVM_ENGINE_DEVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ulvm/io.h"
+
+struct mapped_device;
+struct table;
+struct worker;
+struct strbuf;
+
+/* Someone holding the device open (an NBD connection, a FUSE open, a
+ * loop device). On forced removal the engine calls kick() on the opener's
+ * worker (or, when worker is NULL, on the removing thread). */
+struct md_opener {
+	void (*kick)(struct md_opener *o);
+	struct worker *worker;
+	struct md_opener *next; /* engine-owned */
+};
+
+/* Snapshot of a device's state, as the `info` reply reports it. */
+struct md_info {
+	char name[128];
+	char uuid[129];
+	unsigned major, minor;
+	unsigned open_count;
+	unsigned event_nr;
+	bool suspended, read_only, live_table, inactive_table;
+	unsigned target_count;	   /* of the live table */
+	unsigned inactive_targets; /* of the inactive table */
+	uint64_t size;		   /* live table sectors */
+	char blockdev[256];
+};
+
+/* Reference counting and lookup. */
+struct mapped_device *md_lookup(const char *name);
+struct mapped_device *md_lookup_uuid(const char *uuid);
+void md_get(struct mapped_device *md);
+void md_put(struct mapped_device *md);
+
+/* Calls fn for each device, sorted by name, under the registry lock
+ * (fn must not call back into the registry). */
+void md_foreach(void (*fn)(struct mapped_device *md, void *data), void *data);
+unsigned md_count(void);
+
+const char *md_name(const struct mapped_device *md);
+/* Live size in sectors (0 without a live table). */
+uint64_t md_size(const struct mapped_device *md);
+bool md_read_only(const struct mapped_device *md);
+void md_get_info(struct mapped_device *md, struct md_info *info);
+
+/* Submits an io on the current worker. Out-of-range, read-only and
+ * removed-device errors complete it at once with -EIO/-EROFS/-ENODEV. */
+void md_submit(struct mapped_device *md, struct io *io);
+
+/* Open count. md_open fails with -ENODEV on a removed device. */
+int md_open(struct mapped_device *md, struct md_opener *o);
+void md_close(struct mapped_device *md, struct md_opener *o);
+
+/* ---- control operations (control threads; return 0 or -errno with the
+ * message set) ---- */
+int md_create(const char *name, const char *uuid, bool read_only, struct mapped_device **out);
+int md_remove(struct mapped_device *md, bool force);
+int md_rename(struct mapped_device *md, const char *new_name);
+int md_set_uuid(struct mapped_device *md, const char *uuid);
+int md_load(struct mapped_device *md, const char *table_text, bool read_only);
+int md_clear(struct mapped_device *md);
+int md_suspend(struct mapped_device *md, bool noflush);
+int md_resume(struct mapped_device *md);
+/* Fills `out` with the live (or inactive) table, one line per target, in
+ * TABLE or INFO form. Returns -ENXIO when that table is absent. */
+int md_table_text(struct mapped_device *md, bool inactive, bool status, unsigned flags,
+		  struct strbuf *out);
+int md_message(struct mapped_device *md, uint64_t sector, const char *msg, struct strbuf *out);
+/* Waits until the event counter differs from `event_nr`. */
+int md_wait_event(struct mapped_device *md, unsigned event_nr);
+void md_event(struct mapped_device *md);
+
+/* Listeners hear of devices appearing, changing size and going away
+ * (FUSE files, loop attachments). Called from control threads. */
+struct md_listener {
+	void (*created)(struct mapped_device *md);
+	void (*resized)(struct mapped_device *md, uint64_t old_size);
+	void (*removed)(struct mapped_device *md);
+	struct md_listener *next;
+};
+void md_add_listener(struct md_listener *l);
+
+#endif
