@@ -92,11 +92,20 @@ void md_event(struct mapped_device *md);
 /* Listeners hear of devices appearing, changing size and going away
  * (FUSE files, loop attachments). Called from control threads. */
 struct md_listener {
+	/* Before a removal: return -EBUSY (message set) to refuse it, e.g.
+	 * while the attached block device is mounted and !force. Then undo
+	 * what was attached (detach loop, remove links). */
+	int (*removing)(struct mapped_device *md, bool force);
 	void (*created)(struct mapped_device *md);
+	void (*renamed)(struct mapped_device *md, const char *old_name);
 	void (*resized)(struct mapped_device *md, uint64_t old_size);
 	void (*removed)(struct mapped_device *md);
 	struct md_listener *next;
 };
 void md_add_listener(struct md_listener *l);
+
+/* The block device attached to `md` (loop over its FUSE file), reported in
+ * info; path NULL to clear. */
+void md_set_blockdev(struct mapped_device *md, const char *path, unsigned major, unsigned minor);
 
 #endif
