@@ -23,8 +23,11 @@ struct worker;
 struct strbuf;
 
 /* Someone holding the device open (an NBD connection, a FUSE open, a
- * loop device). On forced removal the engine calls kick() on the opener's
- * worker (or, when worker is NULL, on the removing thread). */
+ * loop device). On forced removal the engine calls kick() on the removing
+ * (control) thread while the opener is still registered: kick must be
+ * quick and thread-safe (shutdown(2) of a socket, setting a flag), must
+ * not call md_close(), and may be NULL. The opener then sees its ios fail
+ * with -ENODEV and closes from its own thread. */
 struct md_opener {
 	void (*kick)(struct md_opener *o);
 	struct worker *worker;
@@ -36,7 +39,8 @@ struct md_info {
 	char name[128];
 	char uuid[129];
 	unsigned major, minor;
-	unsigned open_count;
+	unsigned open_count; /* exports + holders, as dm reports it */
+	unsigned holders;    /* of which: devices stacked on this one */
 	unsigned event_nr;
 	bool suspended, read_only, live_table, inactive_table;
 	unsigned target_count;	   /* of the live table */
@@ -48,6 +52,8 @@ struct md_info {
 /* Reference counting and lookup. */
 struct mapped_device *md_lookup(const char *name);
 struct mapped_device *md_lookup_uuid(const char *uuid);
+/* The device whose attached block device is major:minor. */
+struct mapped_device *md_lookup_blockdev(unsigned major, unsigned minor);
 void md_get(struct mapped_device *md);
 void md_put(struct mapped_device *md);
 
@@ -76,14 +82,24 @@ int md_create(const char *name, const char *uuid, bool read_only, struct mapped_
 int md_remove(struct mapped_device *md, bool force);
 int md_rename(struct mapped_device *md, const char *new_name);
 int md_set_uuid(struct mapped_device *md, const char *uuid);
-int md_load(struct mapped_device *md, const char *table_text, bool read_only);
+/* Relative device paths in the table resolve against `cwd` (may be NULL). */
+int md_load(struct mapped_device *md, const char *table_text, bool read_only, const char *cwd);
 int md_clear(struct mapped_device *md);
 int md_suspend(struct mapped_device *md, bool noflush);
 int md_resume(struct mapped_device *md);
-/* Fills `out` with the live (or inactive) table, one line per target, in
- * TABLE or INFO form. Returns -ENXIO when that table is absent. */
-int md_table_text(struct mapped_device *md, bool inactive, bool status, unsigned flags,
-		  struct strbuf *out);
+/* Calls fn for each target of the live (or inactive) table with its
+ * TABLE form (status false) or INFO form (status true) parameters.
+ * Returns -ENXIO when that table is absent. */
+typedef void (*md_target_fn)(void *data, uint64_t start, uint64_t len, const char *type,
+			     const char *params);
+int md_table_foreach(struct mapped_device *md, bool inactive, bool status, unsigned flags,
+		     md_target_fn fn, void *data);
+/* Calls fn for each device the live (or inactive) table uses. `name` is the
+ * mapped device's name for stacked devices, else NULL; `path` the backing
+ * file or device path; major/minor 0 for image files. */
+typedef void (*md_dep_fn)(void *data, unsigned major, unsigned minor, const char *path,
+			  const char *name);
+int md_deps_foreach(struct mapped_device *md, bool inactive, md_dep_fn fn, void *data);
 int md_message(struct mapped_device *md, uint64_t sector, const char *msg, struct strbuf *out);
 /* Waits until the event counter differs from `event_nr`. */
 int md_wait_event(struct mapped_device *md, unsigned event_nr);

@@ -12,6 +12,11 @@
  *   MAP_SUBMITTED  the target owns the io and will call io_complete() later
  *                  (possibly already did, e.g. zero/error fill at once)
  *
+ * Threads: ctr/dtr, status, message and the suspend/resume hooks run on a
+ * control thread. map, end_io and every io completion run on the io's
+ * worker (io->worker); a hook that releases ios it holds (delay's
+ * presuspend) must hand each back with worker_post(io->worker, ...).
+ *
  * Status has two forms, as in the kernel: STATUS_INFO (dmsetup status) and
  * STATUS_TABLE (dmsetup table), and the TABLE form must parse back through
  * ctr to the same target.
