@@ -137,8 +137,9 @@ static int parse_line(struct table *t, char *line, int lineno, char **words)
 	ti->num_discard_ios = 1;
 	int r = ti->type->ctr(ti, n - 3, words + 3);
 	if (r) {
-		ti->type = NULL;
-		return ctr_error(lineno, ti, words + 3, n - 3, r);
+		r = ctr_error(lineno, ti, words + 3, n - 3, r);
+		ti->type = NULL; /* not constructed: no dtr at destroy */
+		return r;
 	}
 	t->count++;
 	t->size = start + len;

@@ -40,7 +40,14 @@ void err_prefix(const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	snprintf(old, sizeof(old), "%s", err_msg());
-	snprintf(message, sizeof(message), "%s: %s", prefix, old);
+	/* Both halves fit ERR_MSG_MAX; the result is cut there if need be. */
+	size_t plen = strnlen(prefix, sizeof(message) - 3);
+	memcpy(message, prefix, plen);
+	memcpy(message + plen, ": ", 2);
+	size_t room = sizeof(message) - plen - 3;
+	size_t olen = strnlen(old, room);
+	memcpy(message + plen + 2, old, olen);
+	message[plen + 2 + olen] = '\0';
 }
 
 const char *err_msg(void)
