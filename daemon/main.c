@@ -24,6 +24,8 @@
 #include "control.h"
 #include "engine/device.h"
 #include "engine/worker.h"
+#include "exports/fuse.h"
+#include "exports/loop.h"
 #include "exports/nbd.h"
 #include "ulvm/protocol.h"
 #include "util/error.h"
@@ -188,19 +190,30 @@ static void request_shutdown(void)
 	pthread_kill(main_thread, SIGTERM);
 }
 
+/* The exports first, the control socket last: a client that can connect
+ * finds every export ready for the devices it creates. */
 static int start_services(const struct options *o)
 {
 	char path[PATH_MAX];
-	int r = workers_start(o->workers);
+	int mode = loop_attach_mode_parse(o->attach);
+	int r = mode < 0 ? mode : workers_start(o->workers);
 
 	if (r)
 		return r;
-	run_path(path, ULVM_CONTROL_SOCKET);
-	r = control_start(path, request_shutdown);
+	run_path(path, "dev");
+	int cleaned = loop_export_cleanup_stale(path, ulvm_dev_dir());
+	if (cleaned > 0)
+		log_info("cleaned %d leftovers of a daemon that died", cleaned);
+	if (fuse_export_start(path) < 0)
+		log_warn("no FUSE files (%s); NBD still serves every device", err_msg());
+	else if (loop_export_start(path, ulvm_dev_dir(), mode) < 0)
+		return -ENOMEM;
+	run_path(path, ULVM_NBD_SOCKET);
+	r = nbd_server_start(path, o->nbd_listen);
 	if (r)
 		return r;
-	run_path(path, ULVM_NBD_SOCKET);
-	return nbd_server_start(path, o->nbd_listen);
+	run_path(path, ULVM_CONTROL_SOCKET);
+	return control_start(path, request_shutdown);
 }
 
 /* Orderly exit: no new requests, no new connections, every device
@@ -213,6 +226,8 @@ static void stop_services(void)
 	control_stop();
 	nbd_server_stop();
 	control_remove_all(true);
+	loop_export_stop();
+	fuse_export_stop();
 	workers_stop();
 	run_path(path, ULVM_CONTROL_SOCKET);
 	unlink(path);
