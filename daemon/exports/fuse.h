@@ -1,0 +1,39 @@
+/* The FUSE export: every mapped device as a regular file of its size under
+ * $ULVM_RUN_DIR/dev, served by libfuse's low-level API on its own threads.
+ * Reads and writes become ios submitted on engine workers; replies are sent
+ * from the worker's end_io (fuse_reply_* is thread safe).
+ *
+ * The loop export (loop.h) builds block devices on top of these files and
+ * calls fuse_export_add()/fuse_export_sync_size() so that it never depends
+ * on the order in which listeners run.
+ */
+#ifndef ULVM_EXPORTS_FUSE_H
+#define ULVM_EXPORTS_FUSE_H
+
+struct mapped_device;
+
+/* Mounts the export at `mountpoint` (created if missing; a stale mount
+ * left by a killed daemon is detached first), starts the FUSE threads and
+ * registers the md_listener. Returns 0 or a negative errno with the
+ * message set; the daemon runs on without the export then (NBD still
+ * works). Call once, after workers_start(). */
+int fuse_export_start(const char *mountpoint);
+
+/* Unmounts (lazily, so a forced stop never hangs on a busy file), waits
+ * for replies still owed by workers, stops the threads. Call after
+ * loop_export_stop() and before workers_stop(). Safe when not started. */
+void fuse_export_stop(void);
+
+/* The mount point, or NULL when the export is not running. */
+const char *fuse_export_dir(void);
+
+/* Makes sure `md` has a file (idempotent). Returns 0, or -ENODEV when the
+ * export is not running. */
+int fuse_export_add(struct mapped_device *md);
+
+/* Takes md's current size into the file and makes the kernel's cached
+ * inode size follow it (so LOOP_SET_CAPACITY sees the new size). Call from
+ * a control thread, never from a FUSE or worker thread. */
+void fuse_export_sync_size(struct mapped_device *md);
+
+#endif
