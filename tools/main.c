@@ -1,0 +1,73 @@
+/* The multi-call `ulvm` binary. It answers to the name it was run as
+ * (a symlink named `dmsetup` runs dmsetup) or, run as `ulvm`, to its first
+ * argument (`ulvm dmsetup ls`). The commands are tools/commands.def. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "ulvm/protocol.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+#define ULVM_COMMAND(name, fn, help) {#name, fn, help},
+#include "commands.def"
+#undef ULVM_COMMAND
+};
+
+#define NUM_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NUM_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int cmd_help(int argc, char **argv)
+{
+	printf("Usage: ulvm <command> [arguments]\n"
+	       "       <command> [arguments]   (through a symlink named after it)\n\n"
+	       "Commands:\n");
+	for (size_t i = 0; i < NUM_COMMANDS; i++)
+		printf("  %-10s %s\n", commands[i].name, commands[i].help);
+	printf("\nRun 'ulvm <command> --help' for the options of a command.\n");
+	return 0;
+}
+
+int cmd_version(int argc, char **argv)
+{
+	printf("ulvm %s (control protocol %d.%d.%d)\n", ULVM_VERSION, ULVM_PROTO_MAJOR,
+	       ULVM_PROTO_MINOR, ULVM_PROTO_PATCH);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = strrchr(argv[0], '/');
+	const struct command *cmd;
+
+	base = base ? base + 1 : argv[0];
+	/* A symlink named after a command runs it with argv untouched. */
+	if (strcmp(base, "ulvm") && strcmp(base, "help") && strcmp(base, "version") &&
+	    (cmd = find_command(base)))
+		return cmd->fn(argc, argv);
+	/* No command yet: the interactive shell will go here. */
+	if (argc < 2)
+		return cmd_help(argc, argv);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(argc - 1, argv + 1);
+	cmd = find_command(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "ulvm: unknown command '%s' (try 'ulvm help')\n", argv[1]);
+		return 1;
+	}
+	return cmd->fn(argc - 1, argv + 1);
+}
