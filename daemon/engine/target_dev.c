@@ -32,15 +32,13 @@ uint64_t target_dev_size(const struct target_dev *dev)
 	return dev->md ? md_size(dev->md) : dev->backing->size;
 }
 
-/* A mapped device named by `path`: a bare name, $ULVM_DEV_DIR/mapper/NAME,
- * a file of the FUSE export, or a block device attached to a device. NULL
- * when `path` names something else. Returns a reference. */
+/* A mapped device named by `path`: $ULVM_DEV_DIR/mapper/NAME, a file of
+ * the FUSE export, or a block device attached to a device. NULL when
+ * `path` names something else. Returns a reference. */
 static struct mapped_device *resolve_mapped(const char *path, const struct stat *st, bool exists)
 {
 	char prefix[PATH_MAX];
 
-	if (!strchr(path, '/') && !exists)
-		return md_lookup(path);
 	snprintf(prefix, sizeof(prefix), "%s/mapper/", ulvm_dev_dir());
 	if (!strncmp(path, prefix, strlen(prefix)) && !strchr(path + strlen(prefix), '/'))
 		return md_lookup(path + strlen(prefix));
@@ -59,6 +57,9 @@ static bool is_devno(const char *s, unsigned *maj, unsigned *min)
 	return sscanf(s, "%u:%u%c", maj, min, &extra) == 2;
 }
 
+/* Resolves a table's device argument (docs/control-protocol.md): a bare
+ * word is a mapped device when one has that name, else a file relative to
+ * the client's directory; major:minor; or a path. */
 static int dev_open_path(struct target *ti, const char *arg, struct target_dev *dev)
 {
 	struct table *t = ti->table;
@@ -66,14 +67,17 @@ static int dev_open_path(struct target *ti, const char *arg, struct target_dev *
 	struct stat st;
 	unsigned maj, min;
 
-	if (is_devno(arg, &maj, &min)) {
-		struct mapped_device *md = md_lookup_blockdev(maj, min);
-		if (md) {
-			dev->md = md;
+	if (!strchr(arg, '/')) {
+		dev->md = md_lookup(arg);
+		if (dev->md)
 			return 0;
-		}
+	}
+	if (is_devno(arg, &maj, &min)) {
+		dev->md = md_lookup_blockdev(maj, min);
+		if (dev->md)
+			return 0;
 		snprintf(path, sizeof(path), "/dev/block/%u:%u", maj, min);
-	} else if (arg[0] != '/' && strchr(arg, '/') && t->cwd) {
+	} else if (arg[0] != '/' && t->cwd) {
 		snprintf(path, sizeof(path), "%s/%s", t->cwd, arg);
 	} else {
 		snprintf(path, sizeof(path), "%s", arg);
@@ -82,7 +86,7 @@ static int dev_open_path(struct target *ti, const char *arg, struct target_dev *
 	dev->md = resolve_mapped(path, &st, exists);
 	if (dev->md)
 		return 0;
-	if (!strchr(arg, '/') && !exists && !is_devno(arg, &maj, &min))
+	if (!exists && !strchr(arg, '/'))
 		return err_set(ENODEV, "device '%s' not found (no such mapped device or file)",
 			       arg);
 	int r = backing_open(path, !t->read_only, &dev->backing);
