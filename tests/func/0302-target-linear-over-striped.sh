@@ -28,4 +28,13 @@ table_reloads lin
 table_reloads strip
 expect_ok dmsetup remove lin
 expect_ok dmsetup remove strip
+
+# A stripe over a device that fails: its reads fail, the other stripe's
+# work, and status marks the failing stripe D (only once it has failed).
+expect_ok dmsetup create bad --table "0 4096 error"
+expect_ok dmsetup create half --table "0 8192 striped 2 16 $a 0 bad 0"
+expect_eq "$(dmsetup status half)" "0 8192 striped 2 $a bad 1 AA" "status before errors"
+nbdpy half "h.pread(8192, 0)" >/dev/null || fail "read of a chunk on the good stripe"
+nbdpy half "h.pread(8192, 8192)" >/dev/null 2>&1 && fail "read of a chunk on the failing stripe"
+expect_eq "$(dmsetup status half)" "0 8192 striped 2 $a bad 1 AD" "status after an error"
 pass
