@@ -1,0 +1,347 @@
+/* The tokenizer and recursive-descent parser of LVM2's config syntax.
+ *
+ * The token rules follow libdevmapper exactly because LVM2 metadata in the
+ * wild depends on them: whether a digit starts a number depends on the
+ * previous token (only after '=', '[' or ','), which is why "[1 2]" is an
+ * error while "[\"a\" \"b\"]" is fine. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/error.h"
+
+enum tok {
+	TOK_EOF,
+	TOK_SECTION_B,
+	TOK_SECTION_E,
+	TOK_ARRAY_B,
+	TOK_ARRAY_E,
+	TOK_COMMA,
+	TOK_EQ,
+	TOK_INT,
+	TOK_FLOAT,
+	TOK_STRING,	    /* '...' */
+	TOK_STRING_ESCAPED, /* "..." */
+	TOK_STRING_BARE,    /* a word where a value is expected */
+	TOK_IDENTIFIER,
+};
+
+struct parser {
+	const char *pos, *end; /* input; end is at the first NUL or len */
+	const char *tb, *te;   /* current token */
+	enum tok t;
+	int line;
+	struct cfg_tree *tree;
+};
+
+static bool is_space(char c)
+{
+	return isspace((unsigned char)c);
+}
+
+/* Skips blanks and '#' comments, counting lines. */
+static void skip_space(struct parser *p)
+{
+	while (p->pos < p->end) {
+		char c = *p->pos;
+		if (c == '#') {
+			while (p->pos < p->end && *p->pos != '\n')
+				p->pos++;
+		} else if (is_space(c)) {
+			if (c == '\n')
+				p->line++;
+			p->pos++;
+		} else {
+			break;
+		}
+	}
+}
+
+/* Ends a quoted token starting at p->tb; a backslash skips the next
+ * character only inside double quotes. Returns false when unterminated. */
+static bool scan_quoted(struct parser *p, char q)
+{
+	const char *s = p->tb + 1;
+	while (s < p->end && *s != q) {
+		if (q == '"' && *s == '\\' && s + 1 < p->end)
+			s++;
+		if (*s == '\n')
+			p->line++;
+		s++;
+	}
+	if (s >= p->end)
+		return false;
+	p->te = s + 1;
+	return true;
+}
+
+/* Reads the next token; `prev` decides whether a value may start here. */
+static int next_token(struct parser *p)
+{
+	bool values_allowed = p->t == TOK_EQ || p->t == TOK_ARRAY_B || p->t == TOK_COMMA;
+
+	skip_space(p);
+	p->tb = p->pos;
+	p->te = p->tb + 1;
+	if (p->pos >= p->end) {
+		p->t = TOK_EOF;
+		p->te = p->tb;
+		return 0;
+	}
+	char c = *p->tb;
+	switch (c) {
+	case '{':
+		p->t = TOK_SECTION_B;
+		break;
+	case '}':
+		p->t = TOK_SECTION_E;
+		break;
+	case '[':
+		p->t = TOK_ARRAY_B;
+		break;
+	case ']':
+		p->t = TOK_ARRAY_E;
+		break;
+	case ',':
+		p->t = TOK_COMMA;
+		break;
+	case '=':
+		p->t = TOK_EQ;
+		break;
+	case '"':
+	case '\'':
+		p->t = c == '"' ? TOK_STRING_ESCAPED : TOK_STRING;
+		if (!scan_quoted(p, c))
+			return err_set(EINVAL, "config line %d: unterminated string", p->line);
+		break;
+	default:
+		if (values_allowed &&
+		    (isdigit((unsigned char)c) || c == '+' || c == '-' || c == '.')) {
+			p->t = c == '.' ? TOK_FLOAT : TOK_INT;
+			while (p->te < p->end) {
+				if (*p->te == '.' && p->t != TOK_FLOAT)
+					p->t = TOK_FLOAT;
+				else if (!isdigit((unsigned char)*p->te))
+					break;
+				p->te++;
+			}
+			break;
+		}
+		while (p->te < p->end && !is_space(*p->te) && *p->te != '#' && *p->te != '=' &&
+		       *p->te != '{' && *p->te != '}')
+			p->te++;
+		p->t = values_allowed ? TOK_STRING_BARE : TOK_IDENTIFIER;
+		break;
+	}
+	p->pos = p->te;
+	return 0;
+}
+
+static int expect(struct parser *p, enum tok t, const char *what)
+{
+	if (p->t != t)
+		return err_set(EINVAL, "config line %d: expected %s", p->line, what);
+	return next_token(p);
+}
+
+/* Copies a double-quoted body, turning \" into " and \\ into \ only. */
+static char *unescape(struct arena *a, const char *s, size_t n)
+{
+	char *out = arena_alloc(a, n + 1), *o = out;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '"' || s[i + 1] == '\\'))
+			i++;
+		*o++ = s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+static int parse_number(struct parser *p, struct cfg_value *v)
+{
+	size_t n = (size_t)(p->te - p->tb);
+	char buf[64];
+	char *endp;
+
+	if (n >= sizeof(buf))
+		return err_set(ERANGE, "config line %d: number too long", p->line);
+	memcpy(buf, p->tb, n);
+	buf[n] = '\0';
+	errno = 0;
+	if (p->t == TOK_INT) {
+		v->type = CFG_INT;
+		v->v.i = strtoll(buf, &endp, 0);
+	} else {
+		v->type = CFG_FLOAT;
+		v->v.f = strtod(buf, &endp);
+	}
+	if (errno || endp == buf || *endp)
+		return err_set(EINVAL, "config line %d: bad number '%s'", p->line, buf);
+	return 0;
+}
+
+/* scalar := integer | float | string */
+static int parse_scalar(struct parser *p, struct cfg_value **out)
+{
+	struct arena *a = &p->tree->arena;
+	struct cfg_value *v = arena_alloc(a, sizeof(*v));
+	size_t n = (size_t)(p->te - p->tb);
+	int r;
+
+	switch (p->t) {
+	case TOK_INT:
+	case TOK_FLOAT:
+		if ((r = parse_number(p, v)) < 0)
+			return r;
+		break;
+	case TOK_STRING:
+		v->type = CFG_STRING;
+		v->v.s = arena_strndup(a, p->tb + 1, n - 2);
+		break;
+	case TOK_STRING_ESCAPED:
+		v->type = CFG_STRING;
+		v->v.s = unescape(a, p->tb + 1, n - 2);
+		break;
+	case TOK_STRING_BARE:
+		v->type = CFG_STRING;
+		v->v.s = arena_strndup(a, p->tb, n);
+		break;
+	default:
+		return err_set(EINVAL, "config line %d: expected a value", p->line);
+	}
+	*out = v;
+	return next_token(p);
+}
+
+/* value := scalar | '[' (scalar ','?)* ']' */
+static int parse_value(struct parser *p, struct cfg_node *n)
+{
+	struct cfg_value *head = NULL, **tail = &head, *v;
+	int r;
+
+	if (p->t != TOK_ARRAY_B) {
+		n->is_array = false;
+		if ((r = parse_scalar(p, &v)) < 0)
+			return r;
+		n->v = v;
+		return 0;
+	}
+	if ((r = next_token(p)) < 0)
+		return r;
+	while (p->t != TOK_ARRAY_E) {
+		if ((r = parse_scalar(p, &v)) < 0)
+			return r;
+		*tail = v;
+		tail = &v->next;
+		if (p->t == TOK_COMMA && (r = next_token(p)) < 0)
+			return r;
+	}
+	if (!head) {
+		head = arena_alloc(&p->tree->arena, sizeof(*head));
+		head->type = CFG_EMPTY_ARRAY;
+	}
+	n->is_array = true;
+	n->v = head;
+	return next_token(p);
+}
+
+/* The child of `parent` named `key`, created at the end when absent. */
+static struct cfg_node *child_node(struct cfg_tree *t, struct cfg_node *parent, const char *key,
+				   size_t n)
+{
+	struct cfg_node **pp = &parent->child;
+	for (; *pp; pp = &(*pp)->sib)
+		if (strlen((*pp)->key) == n && !memcmp((*pp)->key, key, n))
+			return *pp;
+	struct cfg_node *c = arena_alloc(&t->arena, sizeof(*c));
+	c->key = arena_strndup(&t->arena, key, n);
+	c->parent = parent;
+	*pp = c;
+	return c;
+}
+
+/* item := key '=' value | key '{' item* '}'; `depth` guards the stack. */
+static int parse_item(struct parser *p, struct cfg_node *parent, int depth)
+{
+	const char *key = p->tb;
+	size_t n = (size_t)(p->te - p->tb);
+	char *owned = NULL;
+	int r;
+
+	if (depth > 64)
+		return err_set(EINVAL, "config line %d: sections nested too deeply", p->line);
+	if (p->t == TOK_STRING_ESCAPED || p->t == TOK_STRING) {
+		owned = p->t == TOK_STRING ? arena_strndup(&p->tree->arena, key + 1, n - 2)
+					   : unescape(&p->tree->arena, key + 1, n - 2);
+		key = owned;
+		n = strlen(owned);
+	} else if (p->t != TOK_IDENTIFIER) {
+		return err_set(EINVAL, "config line %d: expected a key", p->line);
+	}
+	if (!n)
+		return err_set(EINVAL, "config line %d: empty section identifier", p->line);
+	struct cfg_node *node = child_node(p->tree, parent, key, n);
+	if ((r = next_token(p)) < 0)
+		return r;
+	if (p->t == TOK_SECTION_B) {
+		if (node->v)
+			return err_set(EINVAL, "config line %d: '%s' is both a value and a section",
+				       p->line, node->key);
+		if ((r = next_token(p)) < 0)
+			return r;
+		while (p->t != TOK_SECTION_E) {
+			if (p->t == TOK_EOF)
+				return err_set(EINVAL, "config line %d: missing '}'", p->line);
+			if ((r = parse_item(p, node, depth + 1)) < 0)
+				return r;
+		}
+		return next_token(p);
+	}
+	if (node->child)
+		return err_set(EINVAL, "config line %d: '%s' is both a section and a value",
+			       p->line, node->key);
+	if ((r = expect(p, TOK_EQ, "'=' or '{'")) < 0)
+		return r;
+	return parse_value(p, node);
+}
+
+struct cfg_tree *cfg_new(void)
+{
+	struct cfg_tree *t = calloc(1, sizeof(*t));
+	if (!t)
+		abort();
+	t->root.key = "";
+	return t;
+}
+
+void cfg_free(struct cfg_tree *t)
+{
+	if (!t)
+		return;
+	arena_release(&t->arena);
+	free(t);
+}
+
+struct cfg_tree *cfg_parse(const char *text, size_t len)
+{
+	const char *nul = memchr(text, '\0', len);
+	struct parser p = {
+	    .pos = text,
+	    .end = nul ? nul : text + len,
+	    .t = TOK_EOF,
+	    .line = 1,
+	    .tree = cfg_new(),
+	};
+	int r = next_token(&p);
+	while (r >= 0 && p.t != TOK_EOF)
+		r = parse_item(&p, &p.tree->root, 0);
+	if (r < 0) {
+		cfg_free(p.tree);
+		errno = -r;
+		return NULL;
+	}
+	return p.tree;
+}

@@ -1,0 +1,237 @@
+/* Creating a VG on formatted PVs and the write/precommit/commit protocol
+ * (contract in vg_io.h). */
+#include "vg_io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "format_text/disk_io.h"
+#include "format_text/export.h"
+#include "format_text/pv_io.h"
+#include "metadata/uuid.h"
+#include "util/error.h"
+
+/* PE count of a PV: data from pe_start to the end of the device or to the
+ * first metadata area placed after pe_start (mda2). */
+static uint32_t pe_count_of(const struct pv_label *l, uint64_t pe_start, uint32_t extent_size)
+{
+	uint64_t end = l->dev_size / 512;
+	for (unsigned m = 0; m < l->n_mdas; m++)
+		if (l->mdas[m].offset / 512 >= pe_start && l->mdas[m].offset / 512 < end)
+			end = l->mdas[m].offset / 512;
+	return end > pe_start ? (uint32_t)((end - pe_start) / extent_size) : 0;
+}
+
+int vg_extend(struct vg *vg, const char *dev)
+{
+	struct pv_label l;
+	int fd = open(dev, O_RDWR | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return err_set(errno, "cannot open '%s': %s", dev, strerror(errno));
+	if ((r = label_read(fd, dev, &l)) < 0)
+		goto out;
+	if (vg_find_pv(vg, l.pv_uuid)) {
+		r = err_set(EEXIST, "physical volume '%s' is listed twice", dev);
+		goto out;
+	}
+	struct pv *pv = vg_add_pv(vg, l.pv_uuid, dev);
+	pv->label = l;
+	for (unsigned m = 0; m < l.n_mdas; m++) {
+		struct mda_copy c;
+		mda_copy_read(fd, dev, &l, m, &c);
+		free(c.text);
+		if (c.has_text) {
+			r = err_set(EEXIST, "Physical volume '%s' is already in volume group '%s'",
+				    dev, c.vgname);
+			goto out;
+		}
+		pv->mda_ok[m] = c.header_ok;
+		pv->mdas[m] = c.hdr;
+	}
+	pv->status = PV_ALLOCATABLE;
+	pv->dev_size = l.dev_size / 512;
+	pv->pe_start = l.n_data ? l.data[0].offset / 512 : PV_DEFAULT_PE_START;
+	pv->pe_count = pe_count_of(&l, pv->pe_start, vg->extent_size);
+	if (!pv->pe_count) {
+		r = err_set(ENOSPC, "physical volume '%s' is too small for an extent of %u sectors",
+			    dev, vg->extent_size);
+		goto out;
+	}
+	pv->fd = fd;
+	return 0;
+out:
+	close(fd);
+	return r;
+}
+
+struct vg *vg_create(const char *name, uint32_t extent_size, const char *const *devs,
+		     unsigned n_devs)
+{
+	struct vg *vg = vg_new(name, extent_size);
+	int r = uuid_generate(vg->id);
+
+	for (unsigned i = 0; r == 0 && i < n_devs; i++)
+		r = vg_extend(vg, devs[i]);
+	if (r < 0) {
+		vg_close(vg);
+		errno = -r;
+		return NULL;
+	}
+	return vg;
+}
+
+/* Each mda of `pv` that takes text: fresh in-memory header when damaged. */
+static bool mda_usable(struct pv *pv, unsigned m)
+{
+	if (!pv->mda_ok[m]) {
+		memset(&pv->mdas[m], 0, sizeof(pv->mdas[m]));
+		pv->mdas[m].start = pv->label.mdas[m].offset;
+		pv->mdas[m].size = pv->label.mdas[m].size;
+		pv->mda_ok[m] = true;
+	}
+	return !(pv->mdas[m].slot[0].flags & RAW_LOCN_IGNORED);
+}
+
+/* Marks the label as belonging to a VG (PV_EXT_USED), as vgcreate does. */
+static int mark_used(struct pv *pv)
+{
+	if (pv->label.has_ext && (pv->label.ext_flags & PV_EXT_USED))
+		return 0;
+	pv->label.has_ext = true;
+	pv->label.ext_version = PV_EXT_VERSION;
+	pv->label.ext_flags |= PV_EXT_USED;
+	return label_write(pv->fd, pv->device, &pv->label);
+}
+
+int vg_write(struct vg *vg, const char *cmdline)
+{
+	struct strbuf text = STRBUF_INIT;
+	char desc[4096];
+	int r;
+
+	if ((r = vg_validate(vg)) < 0)
+		return r;
+	vg->seqno++;
+	if (!vg->write_count++)
+		snprintf(desc, sizeof(desc), "Write from %s.", cmdline);
+	else
+		snprintf(desc, sizeof(desc), "Write[%u] from %s.", vg->write_count, cmdline);
+	struct export_opts opts = {.form = TEXT_RAW, .description = desc, .when = time(NULL)};
+	if ((r = vg_export(vg, &opts, &text)) < 0)
+		goto out;
+	size_t len = text.len + 1; /* the NUL is part of the copy */
+	for (struct pv *pv = vg->pvs; r == 0 && pv; pv = pv->next) {
+		if (pv->fd < 0)
+			continue;
+		memset(pv->pending, 0, sizeof(pv->pending));
+		if ((r = mark_used(pv)) < 0)
+			break;
+		for (unsigned m = 0; r == 0 && m < pv->label.n_mdas; m++)
+			if (mda_usable(pv, m))
+				r = mda_write_text(pv->fd, pv->device, &pv->mdas[m], text.buf, len,
+						   &pv->pending[m]);
+		if (r == 0)
+			r = disk_sync(pv->fd, pv->device);
+	}
+out:
+	sb_release(&text);
+	if (r < 0)
+		vg->seqno--;
+	return r;
+}
+
+/* Rewrites every mda header after `update` changed the in-memory copy. */
+static int write_headers(struct vg *vg,
+			 void (*update)(struct mda_header *, const struct raw_locn *))
+{
+	int r = 0;
+	for (struct pv *pv = vg->pvs; r == 0 && pv; pv = pv->next) {
+		if (pv->fd < 0)
+			continue;
+		for (unsigned m = 0; r == 0 && m < pv->label.n_mdas; m++) {
+			if (!pv->pending[m].offset)
+				continue;
+			update(&pv->mdas[m], &pv->pending[m]);
+			r = mda_header_write(pv->fd, pv->device, &pv->mdas[m]);
+		}
+		if (r == 0)
+			r = disk_sync(pv->fd, pv->device);
+	}
+	return r;
+}
+
+static void set_precommit(struct mda_header *h, const struct raw_locn *rl)
+{
+	h->slot[1] = *rl;
+}
+
+static void set_commit(struct mda_header *h, const struct raw_locn *rl)
+{
+	h->slot[0] = *rl;
+	memset(&h->slot[1], 0, sizeof(h->slot[1]));
+}
+
+static void set_revert(struct mda_header *h, const struct raw_locn *rl)
+{
+	memset(&h->slot[1], 0, sizeof(h->slot[1]));
+}
+
+int vg_precommit(struct vg *vg)
+{
+	return write_headers(vg, set_precommit);
+}
+
+static void forget_pending(struct vg *vg)
+{
+	for (struct pv *pv = vg->pvs; pv; pv = pv->next)
+		memset(pv->pending, 0, sizeof(pv->pending));
+}
+
+int vg_commit(struct vg *vg)
+{
+	int r = write_headers(vg, set_commit);
+	if (r == 0) {
+		forget_pending(vg);
+		vg->stale_mdas = 0;
+	}
+	return r;
+}
+
+int vg_revert(struct vg *vg)
+{
+	int r = write_headers(vg, set_revert);
+	forget_pending(vg);
+	return r;
+}
+
+int vg_backup_file(const struct vg *vg, const char *path, const char *description)
+{
+	struct strbuf text = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct export_opts opts = {
+	    .form = TEXT_FILE, .description = description, .when = time(NULL)};
+	int r = vg_export(vg, &opts, &text), fd = -1;
+
+	sb_printf(&tmp, "%s.tmp", path);
+	if (r == 0 && (fd = open(sb_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+		r = err_set(errno, "cannot create '%s': %s", sb_str(&tmp), strerror(errno));
+	if (r == 0)
+		r = disk_write(fd, sb_str(&tmp), text.buf, text.len, 0);
+	if (r == 0 && fsync(fd) < 0)
+		r = err_set(errno, "cannot sync '%s': %s", sb_str(&tmp), strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (r == 0 && rename(sb_str(&tmp), path) < 0)
+		r = err_set(errno, "cannot rename '%s': %s", sb_str(&tmp), strerror(errno));
+	if (r < 0 && fd >= 0)
+		unlink(sb_str(&tmp));
+	sb_release(&text);
+	sb_release(&tmp);
+	return r;
+}

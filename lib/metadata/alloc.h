@@ -1,0 +1,48 @@
+/* Extent allocation: extending an LV with new striped/linear space.
+ *
+ * The rules follow LVM2's allocator in its common cases:
+ *  - normal: first try to continue the LV's last segment on the same PVs;
+ *    otherwise take the largest free areas first (ties: PV order, then
+ *    extent order), each stripe on a different PV;
+ *  - contiguous: every stripe's new space must directly follow the last
+ *    segment's area (or, for an empty LV, be one free area);
+ *  - cling: new space only on the PVs the LV already uses (normal if none);
+ *  - anywhere: like normal, but stripes may share a PV.
+ * New space adjacent to the last segment merges into it. */
+#ifndef ULVM_METADATA_ALLOC_H
+#define ULVM_METADATA_ALLOC_H
+
+#include <stdint.h>
+
+#include "metadata/metadata.h"
+
+struct pe_range {
+	uint32_t start, end; /* inclusive */
+};
+
+/* A candidate PV, optionally restricted to PE ranges ("/dev/x:0-99"). */
+struct alloc_pv {
+	struct pv *pv;
+	unsigned n_ranges; /* 0 = the whole PV */
+	struct pe_range ranges[16];
+};
+
+struct alloc_request {
+	uint32_t extents;     /* logical extents to add (multiple of stripes) */
+	uint32_t stripes;     /* 1 = linear */
+	uint32_t stripe_size; /* sectors, when stripes > 1 */
+	enum alloc_policy policy;
+	const struct alloc_pv *pvs; /* NULL: every allocatable PV of the VG */
+	unsigned n_pvs;
+};
+
+/* Adds req->extents to `lv`. On failure the LV is unchanged and the
+ * message is LVM's ("Insufficient suitable allocatable extents for logical
+ * volume lv: N more required"), errno ENOSPC. */
+int lv_extend(struct lv *lv, const struct alloc_request *req);
+
+/* Parses "PATH[:A-B|:A|:A-][...]" against the PVs of `vg` (matched by their
+ * device path). Returns 0 or -EINVAL/-ENOENT with a message. */
+int alloc_pv_parse(struct vg *vg, const char *arg, struct alloc_pv *out);
+
+#endif
