@@ -79,6 +79,25 @@ with open(sys.argv[2], "rb") as f:
 PY
 expect_ok dmsetup remove f
 
+# The cycle: up 1 s, down 1 s from load. Within a few seconds reads must
+# go ok -> failing -> ok (no upper bound on when exactly).
+expect_ok dmsetup create cyc --table "0 8192 flakey $img 0 1 1"
+nbdpy cyc "
+import time
+states = []
+end = time.monotonic() + 8
+while time.monotonic() < end and states[-3:] != ['ok', 'err', 'ok']:
+    try:
+        h.pread(512, 0)
+        s = 'ok'
+    except nbd.Error:
+        s = 'err'
+    if not states or states[-1] != s:
+        states.append(s)
+    time.sleep(0.05)
+assert states[-3:] == ['ok', 'err', 'ok'], states" || fail "flakey 1 1 did not cycle up, down, up"
+expect_ok dmsetup remove cyc
+
 expect_fail dmsetup create bad --table "0 100 flakey $img 0 1 1 2 drop_writes error_writes"
 expect_match "$ERR" "conflicts with feature drop_writes" "error for drop_writes + error_writes"
 expect_fail dmsetup create bad --table "0 100 flakey $img 0 0 0"
