@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,6 +186,20 @@ int fake_ctr(const struct target_type *type, struct target *ti, uint64_t len, co
 	return type->ctr(ti, argc, words);
 }
 
+void fake_expect_ctr_error(const struct target_type *type, uint64_t len, const char *args,
+			   int argno, const char *why)
+{
+	struct target ti;
+	int r = fake_ctr(type, &ti, len, args);
+
+	if (r == 0 || !ti.error || strcmp(ti.error, why) || ti.error_arg != argno) {
+		fprintf(stderr, "%s '%s': got %d '%s' arg %d, want '%s' arg %d\n", type->name, args,
+			r, ti.error ? ti.error : "", ti.error_arg, why, argno);
+		abort();
+	}
+	assert(fake.devs_open == 0);
+}
+
 const char *fake_status(struct target *ti, enum status_type type)
 {
 	static char copy[4096];
@@ -195,6 +210,21 @@ const char *fake_status(struct target *ti, enum status_type type)
 	strcpy(copy, sb_str(&sb));
 	sb_release(&sb);
 	return copy;
+}
+
+void fake_expect_reload(struct target *ti)
+{
+	char table[4096];
+	struct target again;
+
+	snprintf(table, sizeof(table), "%s", fake_status(ti, STATUS_TABLE));
+	if (fake_ctr(ti->type, &again, ti->len, table)) {
+		fprintf(stderr, "%s: TABLE '%s' does not load: %s\n", ti->type->name, table,
+			again.error ? again.error : "?");
+		abort();
+	}
+	assert(!strcmp(fake_status(&again, STATUS_TABLE), table));
+	again.type->dtr(&again);
 }
 
 struct io *fake_io(struct target *ti, enum io_op op, uint64_t sector, uint32_t nr_sectors,

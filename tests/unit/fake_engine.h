@@ -55,6 +55,13 @@ int fake_run_posted(void);
 /* Builds a target of `len` sectors and runs type->ctr on `args` (split at
  * blanks). Returns ctr's result; ti is zeroed first. */
 int fake_ctr(const struct target_type *type, struct target *ti, uint64_t len, const char *args);
+/* Runs ctr on `args` and asserts it fails with message `why` about
+ * argument `argno`, leaving no device open. */
+void fake_expect_ctr_error(const struct target_type *type, uint64_t len, const char *args,
+			   int argno, const char *why);
+/* Asserts that ti's TABLE form constructs a target of the same type and
+ * length that prints the same TABLE form (the new target is destroyed). */
+void fake_expect_reload(struct target *ti);
 /* The status line of ti, in a static buffer. */
 const char *fake_status(struct target *ti, enum status_type type);
 /* A fresh io as the engine hands a clone to map. */

@@ -11,15 +11,7 @@
 
 static void expect_ctr_error(const char *args, int argno, const char *why)
 {
-	struct target ti;
-	int r = fake_ctr(&delay_target, &ti, 100, args);
-
-	if (r == 0 || !ti.error || strcmp(ti.error, why) || ti.error_arg != argno) {
-		fprintf(stderr, "'%s': got %d '%s' arg %d, want '%s' arg %d\n", args, r,
-			ti.error ? ti.error : "", ti.error_arg, why, argno);
-		assert(0);
-	}
-	assert(fake.devs_open == 0);
+	fake_expect_ctr_error(&delay_target, 100, args, argno, why);
 }
 
 static void test_errors(void)
@@ -44,16 +36,12 @@ static void test_errors(void)
 
 static void test_table_roundtrip(const char *args, const char *info)
 {
-	struct target ti, again;
-	char table[256];
+	struct target ti;
 
 	assert(fake_ctr(&delay_target, &ti, 100, args) == 0);
-	strcpy(table, fake_status(&ti, STATUS_TABLE));
-	assert(!strcmp(table, args));
+	assert(!strcmp(fake_status(&ti, STATUS_TABLE), args));
 	assert(!strcmp(fake_status(&ti, STATUS_INFO), info));
-	assert(fake_ctr(&delay_target, &again, 100, table) == 0);
-	assert(!strcmp(fake_status(&again, STATUS_TABLE), table));
-	delay_dtr(&again);
+	fake_expect_reload(&ti);
 	delay_dtr(&ti);
 	assert(fake.devs_open == 0);
 }

@@ -11,15 +11,7 @@
 
 static void expect_ctr_error(const char *args, int argno, const char *why)
 {
-	struct target ti;
-	int r = fake_ctr(&flakey_target, &ti, 100, args);
-
-	if (r == 0 || !ti.error || strcmp(ti.error, why) || ti.error_arg != argno) {
-		fprintf(stderr, "'%s': got %d '%s' arg %d, want '%s' arg %d\n", args, r,
-			ti.error ? ti.error : "", ti.error_arg, why, argno);
-		assert(0);
-	}
-	assert(fake.devs_open == 0);
+	fake_expect_ctr_error(&flakey_target, 100, args, argno, why);
 }
 
 static void test_errors(void)
@@ -78,19 +70,17 @@ static void test_errors(void)
 /* ctr on `args` must print `table`, which must load back to itself. */
 static void test_table(const char *args, const char *table)
 {
-	struct target ti, again;
-	char copy[512];
+	struct target ti;
+	const char *got;
 
 	assert(fake_ctr(&flakey_target, &ti, 100, args) == 0);
-	strcpy(copy, fake_status(&ti, STATUS_TABLE));
-	if (strcmp(copy, table)) {
-		fprintf(stderr, "'%s' printed '%s', want '%s'\n", args, copy, table);
+	got = fake_status(&ti, STATUS_TABLE);
+	if (strcmp(got, table)) {
+		fprintf(stderr, "'%s' printed '%s', want '%s'\n", args, got, table);
 		assert(0);
 	}
 	assert(!strcmp(fake_status(&ti, STATUS_INFO), ""));
-	assert(fake_ctr(&flakey_target, &again, 100, copy) == 0);
-	assert(!strcmp(fake_status(&again, STATUS_TABLE), copy));
-	flakey_dtr(&again);
+	fake_expect_reload(&ti);
 	flakey_dtr(&ti);
 	assert(fake.devs_open == 0);
 }
