@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -68,40 +69,63 @@ static int daemon_path(char *buf, size_t size)
 	return 0;
 }
 
+/* The first line of what the daemon wrote to `fd` (a memfd), for the
+ * message of a failed start. */
+static void read_daemon_message(int fd, char *buf, size_t size)
+{
+	ssize_t n = pread(fd, buf, size - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
 /* Runs ulvmd with no arguments and waits for it: it daemonises and exits
- * 0 once it answers. stdin/stdout go to /dev/null so a caller capturing
- * our output never waits on the daemon; stderr stays ours for its
- * messages. Returns 0 or -errno (message set). */
+ * 0 once it answers. Its stdin/stdout are /dev/null, so a caller capturing
+ * our output never waits on the daemon; its stderr goes to a memfd, shown
+ * only if the start fails (a daemon started by a concurrent tool makes
+ * ours refuse, which is no error). Returns 0; -EAGAIN when ulvmd ran and
+ * failed (the caller retries the connection); or another -errno. The
+ * message is set on failure. */
 static int daemon_start(void)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], msg[512];
 	int r = daemon_path(path, sizeof(path));
 
 	if (r)
 		return r;
 	if (access(path, X_OK))
 		return err_set(errno, "cannot start ulvmd '%s': %s", path, strerror(errno));
+	int out = memfd_create("ulvmd-stderr", MFD_CLOEXEC);
 	pid_t pid = fork();
-	if (pid < 0)
-		return err_set(errno, "fork: %s", strerror(errno));
+	if (pid < 0) {
+		r = err_set(errno, "fork: %s", strerror(errno));
+		close(out);
+		return r;
+	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
 		if (null >= 0) {
 			dup2(null, 0);
 			dup2(null, 1);
 		}
+		if (out >= 0)
+			dup2(out, 2);
 		execl(path, "ulvmd", (char *)NULL);
 		_exit(127);
 	}
 	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return err_set(errno, "waitpid: %s", strerror(errno));
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	msg[0] = '\0';
+	if (out >= 0) {
+		read_daemon_message(out, msg, sizeof(msg));
+		close(out);
+	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	/* Another tool may have started it at the same time: the caller
-	 * retries the connection before reporting this. */
-	return err_set(EIO, "ulvmd '%s' failed to start (%s %d)", path,
+	if (msg[0])
+		return err_set(EAGAIN, "cannot start ulvmd '%s': %s", path, msg);
+	return err_set(EAGAIN, "cannot start ulvmd '%s': %s %d", path,
 		       WIFEXITED(status) ? "exit status" : "signal",
 		       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 }
@@ -111,23 +135,27 @@ static bool no_daemon(int r)
 	return r == -ENOENT || r == -ECONNREFUSED;
 }
 
-/* Connects, starting the daemon once when it is absent. After a failed
- * start, keeps trying for a few seconds: a concurrent start by another
- * tool makes ours refuse while theirs comes up. */
+/* Connects, starting the daemon once when it is absent. When our ulvmd
+ * ran but refused, another tool's may be coming up: keep trying for a few
+ * seconds before reporting why ours failed. */
 static int connect_or_start(unsigned flags)
 {
+	char why[ERR_MSG_MAX];
 	int fd = control_connect();
 
 	if (fd >= 0 || !no_daemon(fd) || !(flags & ULVM_CONNECT_AUTOSTART))
 		return fd;
 	int started = daemon_start();
+	if (started && started != -EAGAIN)
+		return started;
+	snprintf(why, sizeof(why), "%s", err_msg());
 	fd = control_connect();
 	for (int i = 0; fd < 0 && no_daemon(fd) && started && i < 50; i++) {
 		nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
 		fd = control_connect();
 	}
 	if (fd < 0 && started)
-		return err_set(-started, "%s", "ulvmd did not start (see its messages above)");
+		return err_set(EIO, "%s", why);
 	return fd;
 }
 

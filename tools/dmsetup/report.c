@@ -112,10 +112,9 @@ static void f_blkdevs_used(const struct row_data *d, struct strbuf *o)
 	for (size_t i = 0; i < d->deps->count; i++) {
 		const struct ulvm_dep *dep = &d->deps->dep[i];
 		const char *slash = strrchr(dep->path, '/');
+		/* A stacked device without a block device has only its name. */
 		sb_printf(o, "%s%s", i ? "," : "",
-			  dep->name[0] ? dep->name
-			  : slash      ? slash + 1
-				       : dep->path);
+			  dep->path[0] ? (slash ? slash + 1 : dep->path) : dep->name);
 	}
 }
 

@@ -4,7 +4,8 @@
  *
  *   top (0:2)
  *    `-mid (0:1)
- *       `-/tmp/pv.img
+ *       |-/tmp/pv.img
+ *       `- (7:1)
  *
  * Image files, which have no device number, show as their path. */
 #include <errno.h>
@@ -141,11 +142,11 @@ static void show_leaf(struct tree *t, const struct ulvm_dep *d, unsigned depth)
 	if (d->major == 0 && d->path[0])
 		sb_puts(&sb, d->path);
 	else {
+		/* The real tool draws these as nameless nodes: " (8:1)". */
 		if (t->o.blkdevname && d->path[0])
-			sb_printf(&sb, "<%s>", slash ? slash + 1 : d->path);
+			sb_printf(&sb, " <%s>", slash ? slash + 1 : d->path);
 		if (t->o.device)
-			sb_printf(&sb, "%s(%u:%u)", t->o.blkdevname && d->path[0] ? " " : "",
-				  d->major, d->minor);
+			sb_printf(&sb, " (%u:%u)", d->major, d->minor);
 	}
 	emit(t, sb_str(&sb));
 	sb_release(&sb);

@@ -11,15 +11,34 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 
+/* Control characters in a message (a name given as "a\nb" quoted back)
+ * are shown escaped, so each message stays one line on the terminal. */
+static void put_escaped(const char *s, FILE *out)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+}
+
 int dm_error(const char *fmt, ...)
 {
+	char msg[ERR_MSG_MAX + 256];
 	va_list ap;
 
 	fflush(stdout);
-	fputs("dmsetup: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fputs("dmsetup: ", stderr);
+	put_escaped(msg, stderr);
 	fputc('\n', stderr);
 	return 1;
 }
