@@ -26,7 +26,7 @@ expect_error "unrecognised option 'bogus'" dmsetup deps -o bogus mid
 expect_eq "$(dmsetup info -c --noheadings -o name,devs_used,device_count mid)" "mid:base2,base1:2" \
 	"info -c deps fields"
 
-tree=$(LANG=C dmsetup ls --tree -o ascii,nodevice)
+tree=$(LANG=C dmsetup ls --tree -o ascii,nodevice,notrunc)
 want="lone
 top
  \`-mid
@@ -39,6 +39,14 @@ expect_re "$(dmsetup ls --tree -o ascii,active,rw,open)" \
 	$'\n `-mid \\([0-9]+:[0-9]+\\) \\[ACTIVE, RW, 1\\]' "tree attributes"
 expect_re "$(dmsetup ls --tree -o utf,nodevice)" $'\ntop\n \u2514\u2500mid\n    \u251c\u2500base2' "utf tree"
 expect_error "tree option 'bogus' is not recognised" dmsetup ls --tree -o bogus
+
+# Lines wider than the terminal (80 columns when not one) are cut.
+long=$(printf 'n%.0s' $(seq 100))
+expect_ok dmsetup create "$long" --table "0 8 zero"
+line=$(dmsetup ls --tree -o ascii | grep '^nnn')
+expect_eq "$line" "$(printf 'n%.0s' $(seq 79))..." "cut tree line"
+expect_re "$(dmsetup ls --tree -o ascii,notrunc | grep '^nnn')" "^$long \\(0:[0-9]+\\)$" "notrunc"
+expect_ok dmsetup remove "$long"
 
 # A stacked device cannot go while used.
 expect_error "mid" dmsetup remove mid

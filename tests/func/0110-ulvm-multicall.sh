@@ -23,6 +23,8 @@ expect_eq "$(ulvm dmsetup help 2>&1)" "$usage" "ulvm dmsetup help"
 expect_eq "$(dmsetup --help 2>&1)" "$usage" "dmsetup --help"
 expect_re "$(dmsetup help -c 2>&1)" $'Mapped Device Information Fields\n-+\n' "help -c"
 
+expect_re "$(dmsetup info -c -o help 2>&1)" $'\n  segments +- Number of segments' "info -c -o help"
+
 # Usage errors: a message, the usage line, exit 1.
 ERR=$(dmsetup 2>&1) && fail "dmsetup without a command succeeded"
 expect_re "$ERR" "^Usage:" "dmsetup alone"

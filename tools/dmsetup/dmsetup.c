@@ -85,6 +85,11 @@ int cmd_dmsetup(int argc, char **argv)
 	/* --help and --version win over any subcommand, as in the real tool. */
 	if (o.help || o.version)
 		return run(find_command(o.help ? "help" : "version"), &o, 0, argv + argc);
+	/* -c -o help lists the report fields, without asking ulvmd. */
+	if (o.columns && o.fields && strstr(o.fields, "help")) {
+		dm_report_help(stderr);
+		return 0;
+	}
 	if (first >= argc) {
 		dm_usage(stderr);
 		return 1;
