@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# NBD throughput: fio's nbd engine against a linear ulvm device, nbdkit's
+# file plugin and qemu-nbd, all over unix sockets on the same tmpfs image;
+# then ulvmd's resident memory with 100 idle linear devices.
+#
+# Env: ULVM_BIN (set by bench/run), BENCH_SIZE (image, default 1G),
+# BENCH_RUNTIME (seconds per fio run, default 10).
+# Targets: ulvm >= 1.5x nbdkit IOPS on 4k random read and write,
+# >= nbdkit on 1 MiB sequential read; < 64 MiB RSS with 100 idle devices.
+set -u
+: "${ULVM_BIN:?ULVM_BIN must point at build/bin}"
+size=${BENCH_SIZE:-1G}
+runtime=${BENCH_RUNTIME:-10}
+for t in fio nbdkit qemu-nbd; do
+	command -v "$t" >/dev/null || { echo "bench nbd: '$t' not installed" >&2; exit 1; }
+done
+
+T=$(mktemp -d /tmp/ulvm-bench-nbd.XXXXXX)
+S=$(mktemp -d /dev/shm/ulvm-bench-nbd.XXXXXX) # tmpfs: measure the servers, not a disk
+export ULVM_RUN_DIR="$T/run" ULVM_SYSTEM_DIR="$T/etc" ULVM_DEV_DIR="$T/dev"
+mkdir -p "$ULVM_RUN_DIR" "$ULVM_SYSTEM_DIR" "$ULVM_DEV_DIR"
+peer=
+
+stop_ulvmd() {
+	local pid
+	pid=$(cat "$ULVM_RUN_DIR/ulvmd.pid" 2>/dev/null) || return 0
+	"$ULVM_BIN/ulvmd" --stop --force >/dev/null 2>&1 || kill "$pid" 2>/dev/null
+	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	kill -9 "$pid" 2>/dev/null
+}
+stop_peer() {
+	[ -n "$peer" ] && kill "$peer" 2>/dev/null && wait "$peer" 2>/dev/null
+	peer=
+}
+cleanup() {
+	stop_peer
+	stop_ulvmd
+	rm -rf "$T" "$S"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_socket() {
+	for _ in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.1; done
+	echo "bench nbd: no socket $1" >&2
+	exit 1
+}
+
+img="$S/img"
+truncate -s "$size" "$img"
+bytes=$(stat -c %s "$img")
+# Real data, so no server reads holes.
+dd if=/dev/urandom of="$img" bs=1M count=$((bytes >> 20)) conv=notrunc status=none
+
+# fio_run URI RW BS DEPTH: prints "IOPS MiB/s" of the one direction used.
+fio_run() {
+	local out
+	out=$(cd "$T" && fio --name=b --ioengine=nbd --uri="$1" --rw="$2" --bs="$3" \
+		--iodepth="$4" --size="$bytes" --time_based --runtime="$runtime" \
+		--output-format=terse --terse-version=3 2>/dev/null | grep '^3;')
+	case $2 in
+	*write) printf '%s\n' "$out" | awk -F';' '{printf "%d %.0f\n", $49, $48 / 1024}' ;;
+	*) printf '%s\n' "$out" | awk -F';' '{printf "%d %.0f\n", $8, $7 / 1024}' ;;
+	esac
+}
+
+jobs=("randread 4k 32" "randwrite 4k 32" "read 1M 8")
+declare -A result
+
+bench_server() { # bench_server NAME URI
+	local j rw bs depth
+	for j in "${jobs[@]}"; do
+		read -r rw bs depth <<<"$j"
+		result[$1,$rw]=$(fio_run "$2" "$rw" "$bs" "$depth")
+	done
+}
+
+"$ULVM_BIN/ulvmd" || exit 1
+"$ULVM_BIN/dmsetup" create bench --table "0 $((bytes / 512)) linear $img 0" || exit 1
+bench_server ulvm "nbd+unix:///bench?socket=$ULVM_RUN_DIR/nbd.sock"
+rss_after=$(awk '/VmRSS/ {print $2}' "/proc/$(cat "$ULVM_RUN_DIR/ulvmd.pid")/status")
+stop_ulvmd
+
+nbdkit -f -U "$T/nbdkit.sock" --threads 16 file "$img" &
+peer=$!
+wait_socket "$T/nbdkit.sock"
+bench_server nbdkit "nbd+unix:///?socket=$T/nbdkit.sock"
+stop_peer
+
+qemu-nbd -k "$T/qemu.sock" -f raw -t "$img" &
+peer=$!
+wait_socket "$T/qemu.sock"
+bench_server qemu "nbd+unix:///?socket=$T/qemu.sock"
+stop_peer
+
+echo "fio nbd engine, unix socket, $size tmpfs image, ${runtime}s per run, $(nproc) CPUs"
+printf '%-22s %14s %14s %14s %8s\n' job ulvm nbdkit qemu-nbd ulvm/kit
+for j in "${jobs[@]}"; do
+	read -r rw bs depth <<<"$j"
+	read -r ui ub <<<"${result[ulvm,$rw]:-0 0}"
+	read -r ki kb <<<"${result[nbdkit,$rw]:-0 0}"
+	read -r qi qb <<<"${result[qemu,$rw]:-0 0}"
+	if [ "$bs" = 4k ]; then
+		printf '%-22s %10s IOPS %10s IOPS %10s IOPS' "$rw $bs QD$depth" "$ui" "$ki" "$qi"
+		awk -v a="$ui" -v b="$ki" 'BEGIN {printf " %7.2fx\n", b ? a / b : 0}'
+	else
+		printf '%-22s %9s MiB/s %9s MiB/s %9s MiB/s' "$rw $bs QD$depth" "$ub" "$kb" "$qb"
+		awk -v a="$ub" -v b="$kb" 'BEGIN {printf " %7.2fx\n", b ? a / b : 0}'
+	fi
+done
+
+# Idle memory: a fresh daemon with 100 linear devices on the image.
+"$ULVM_BIN/ulvmd" || exit 1
+for i in $(seq 100); do
+	"$ULVM_BIN/dmsetup" create "idle$i" --table "0 2048 linear $img $((i * 2048))" || exit 1
+done
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$(cat "$ULVM_RUN_DIR/ulvmd.pid")/status")
+printf 'ulvmd VmRSS: %d KiB with 100 idle linear devices (target < 65536); %d KiB after the fio runs\n' \
+	"$rss" "$rss_after"
