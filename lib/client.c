@@ -341,13 +341,21 @@ static int call(struct ulvm_client *c, json_object *req, struct ulvm_info *info,
 	return r;
 }
 
-/* An array of the reply, or -EPROTO when absent. */
-static int reply_array(json_object *rep, const char *key, json_object **array)
+/* Like call(), for replies carrying an array: on success *rep is the
+ * reply (the caller puts it) and *array its `key` member; -EPROTO when the
+ * array is missing. */
+static int call_array(struct ulvm_client *c, json_object *req, struct ulvm_info *info,
+		      const char *key, json_object **rep, json_object **array)
 {
-	*array = get(rep, key);
-	if (!*array || !json_object_is_type(*array, json_type_array))
-		return err_set(EPROTO, "ulvmd sent a reply without '%s'", key);
-	return 0;
+	int r = call(c, req, info, rep);
+
+	if (r)
+		return r;
+	*array = get(*rep, key);
+	if (*array && json_object_is_type(*array, json_type_array))
+		return 0;
+	json_object_put(*rep);
+	return err_set(EPROTO, "ulvmd sent a reply without '%s'", key);
 }
 
 /* ---- one block for a list and its strings ---- */
@@ -558,13 +566,9 @@ int ulvm_list(struct ulvm_client *c, const char *target, struct ulvm_list **out)
 
 	if (target)
 		add_string(req, "target", target);
-	int r = call(c, req, NULL, &rep);
-	if (!r)
-		r = reply_array(rep, "devices", &array);
-	if (r) {
-		json_object_put(rep);
+	int r = call_array(c, req, NULL, "devices", &rep, &array);
+	if (r)
 		return r;
-	}
 	size_t n = json_object_array_length(array);
 	struct pack p;
 	struct ulvm_list *list = pack_new(&p, sizeof(*list), n, sizeof(list->dev[0]), 0);
@@ -593,13 +597,9 @@ static int table_query(struct ulvm_client *c, const char *cmd, struct ulvm_devid
 		add_bool(req, "showkeys", flags & ULVM_Q_SHOWKEYS);
 	else
 		add_bool(req, "noflush", flags & ULVM_Q_NOFLUSH);
-	int r = call(c, req, info, &rep);
-	if (!r)
-		r = reply_array(rep, "targets", &array);
-	if (r) {
-		json_object_put(rep);
+	int r = call_array(c, req, info, "targets", &rep, &array);
+	if (r)
 		return r;
-	}
 	size_t n = json_object_array_length(array);
 	struct pack p;
 	struct ulvm_table *t =
@@ -637,13 +637,9 @@ int ulvm_deps(struct ulvm_client *c, struct ulvm_devid id, unsigned flags, struc
 
 	add_devid(req, id);
 	add_bool(req, "inactive", flags & ULVM_Q_INACTIVE);
-	int r = call(c, req, info, &rep);
-	if (!r)
-		r = reply_array(rep, "deps", &array);
-	if (r) {
-		json_object_put(rep);
+	int r = call_array(c, req, info, "deps", &rep, &array);
+	if (r)
 		return r;
-	}
 	size_t n = json_object_array_length(array);
 	struct pack p;
 	struct ulvm_deps *d =
@@ -665,14 +661,10 @@ int ulvm_targets(struct ulvm_client *c, struct ulvm_targets **out)
 {
 	static const char *const keys[] = {"name", NULL};
 	json_object *rep, *array;
-	int r = call(c, request_new("targets"), NULL, &rep);
+	int r = call_array(c, request_new("targets"), NULL, "targets", &rep, &array);
 
-	if (!r)
-		r = reply_array(rep, "targets", &array);
-	if (r) {
-		json_object_put(rep);
+	if (r)
 		return r;
-	}
 	size_t n = json_object_array_length(array);
 	struct pack p;
 	struct ulvm_targets *t =
