@@ -4,6 +4,7 @@
 #include "control.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -395,21 +396,42 @@ static int h_remove_all(json_object *req, json_object *reply)
 }
 
 struct busy {
-	char name[ULVM_NAME_MAX + 1];
+	char why[ULVM_NAME_MAX + 320];
 	unsigned opens;
 };
 
-/* The first device held open by an export (stacking is not a reason to
- * refuse: shutdown removes devices topmost first). */
+/* True when someone (a mounted filesystem, a program) has the block
+ * device open: the kernel refuses an exclusive open then. */
+static bool blockdev_in_use(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_EXCL | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == EBUSY;
+}
+
+/* The first device held open by an export or whose block device is in
+ * use (stacking is not a reason to refuse: shutdown removes devices
+ * topmost first). */
 static void find_open(struct mapped_device *md, void *data)
 {
 	struct busy *b = data;
 	struct md_info info;
 
 	md_get_info(md, &info);
-	if (!b->opens && info.open_count > info.holders) {
-		snprintf(b->name, sizeof(b->name), "%s", info.name);
+	if (b->opens)
+		return;
+	if (info.open_count > info.holders) {
 		b->opens = info.open_count - info.holders;
+		snprintf(b->why, sizeof(b->why), "device '%s' is open (count %u)", info.name,
+			 b->opens);
+	} else if (info.blockdev[0] && blockdev_in_use(info.blockdev)) {
+		b->opens = 1;
+		snprintf(b->why, sizeof(b->why), "device '%s' is in use ('%s' is mounted or open)",
+			 info.name, info.blockdev);
 	}
 }
 
@@ -420,8 +442,7 @@ static int h_shutdown(json_object *req, json_object *reply)
 	if (!get_bool(req, "force")) {
 		md_foreach(find_open, &b);
 		if (b.opens)
-			return err_set(EBUSY, "device '%s' is open (count %u); use --force to stop anyway",
-				       b.name, b.opens);
+			return err_set(EBUSY, "%s; use --force to stop anyway", b.why);
 	}
 	if (shutdown_cb)
 		shutdown_cb();

@@ -371,6 +371,11 @@ static void drain_for_removal(struct mapped_device *md)
 	md->deferred_head = md->deferred_tail = NULL;
 	pthread_mutex_unlock(&md->io_lock);
 	io_release_deferred(md, list, -ENODEV);
+	/* What was written through buffered descriptors reaches the disk. */
+	if (md->live)
+		for (struct target_dev *d = md->live->devs; d; d = d->next)
+			if (d->backing && backing_flush_sync(d->backing))
+				log_warn("%s", err_msg());
 }
 
 int md_remove(struct mapped_device *md, bool force)

@@ -36,7 +36,13 @@ void log_set_debug(bool on)
 
 static void log_line(const char *level, const char *fmt, va_list ap)
 {
+	char text[2048];
 	FILE *out;
+
+	/* Formatted first, outside the lock (and gcc's sanitizer builds see
+	 * no unchecked format path). */
+	if (!fmt || vsnprintf(text, sizeof(text), fmt, ap) < 0)
+		return;
 
 	pthread_mutex_lock(&log_lock);
 	out = log_file ? log_file : stderr;
@@ -47,9 +53,7 @@ static void log_line(const char *level, const char *fmt, va_list ap)
 		strftime(stamp, sizeof(stamp), "%F %T", localtime_r(&t, &tm));
 		fprintf(out, "%s ", stamp);
 	}
-	fprintf(out, "%s: %s", log_prefix, level);
-	vfprintf(out, fmt, ap);
-	fputc('\n', out);
+	fprintf(out, "%s: %s%s\n", log_prefix, level, text);
 	pthread_mutex_unlock(&log_lock);
 }
 

@@ -24,7 +24,9 @@ TEST_NAME=$(basename "$0" .sh)
 T=$(mktemp -d "${TMPDIR:-/tmp}/ulvm-$TEST_NAME.XXXXXX")
 export ULVM_RUN_DIR="$T/run" ULVM_SYSTEM_DIR="$T/etc" ULVM_DEV_DIR="$T/dev"
 mkdir -p "$ULVM_RUN_DIR" "$ULVM_SYSTEM_DIR" "$ULVM_DEV_DIR"
-export PATH="$ULVM_BIN:$PATH"
+# The system's tools first: nbdsh needs Debian's python3 (with its nbd
+# module), not another python3 that may come earlier on PATH.
+export PATH="$ULVM_BIN:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
 export LVM_SUPPRESS_FD_WARNINGS=1
 # ASan: report errors from the daemon into a file the runner checks.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}:log_path=$T/asan"
@@ -41,14 +43,18 @@ _cleanup() {
 	for ((i = ${#_cleanup_hooks[@]} - 1; i >= 0; i--)); do
 		eval "${_cleanup_hooks[$i]}" >/dev/null 2>&1
 	done
-	# Mounts under our folder, deepest first.
-	awk -v t="$T" '$2 ~ "^"t {print $2}' /proc/mounts | sort -r |
-		while read -r m; do umount -l "$m" 2>/dev/null; done
+	# Mounts under our folder, deepest first; ulvmd's FUSE mount
+	# ($ULVM_RUN_DIR/dev) stays until the loops over its files are gone.
+	awk -v t="$T" -v f="$ULVM_RUN_DIR/dev" '$2 ~ "^"t && $2 != f {print $2}' /proc/mounts |
+		sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
 	stop_daemon >/dev/null 2>&1
-	# Loop devices whose backing file is ours.
+	# Loop devices whose backing file is ours (also those over the FUSE
+	# files of a daemon that was killed).
 	losetup -n -O NAME,BACK-FILE 2>/dev/null | while read -r dev back; do
 		case "$back" in "$T"/*) losetup -d "$dev" 2>/dev/null ;; esac
 	done
+	awk -v t="$T" '$2 ~ "^"t {print $2}' /proc/mounts | sort -r |
+		while read -r m; do umount -l "$m" 2>/dev/null; done
 	if ls "$T"/asan* "$T"/ubsan* >/dev/null 2>&1; then
 		echo "--- sanitizer reports ($TEST_NAME) ---" >&2
 		cat "$T"/asan* "$T"/ubsan* >&2
@@ -100,9 +106,10 @@ expect_fail() {
 	[ -n "$ERR" ] || fail "command failed without a message: $*"
 	return 0
 }
-# expect_match TEXT REGEX [WHAT]
+# expect_match TEXT REGEX [WHAT]: TEXT matches the extended regex (bash
+# =~, so a multi-line TEXT or REGEX is matched as one string).
 expect_match() {
-	printf '%s' "$1" | grep -Eq -- "$2" || fail "${3:-output} does not match /$2/: $1"
+	[[ $1 =~ $2 ]] || fail "${3:-output} does not match /$2/: $1"
 }
 
 # make_image NAME SIZE: a sparse image file under $T; prints its path.
