@@ -117,13 +117,22 @@ static bool lv_uses_pv(const struct lv *lv, const struct pv *pv)
 	return false;
 }
 
-/* Largest-first order; equal sizes keep PV order then extent order. */
-static int by_size(const void *x, const void *y)
+/* Candidates are ordered by the space they can give (their length capped
+ * at what is still needed), largest first; equal ones keep PV order. This
+ * is how LVM2 ranks areas, so a stripe set on equally usable PVs follows
+ * the PV order. */
+struct candidate {
+	struct free_area *a;
+	uint32_t usable;
+	unsigned order;
+};
+
+static int by_usable(const void *x, const void *y)
 {
-	const struct free_area *a = x, *b = y;
-	if (a->len != b->len)
-		return a->len < b->len ? 1 : -1;
-	return a < b ? -1 : a > b;
+	const struct candidate *a = x, *b = y;
+	if (a->usable != b->usable)
+		return a->usable < b->usable ? 1 : -1;
+	return a->order < b->order ? -1 : a->order > b->order;
 }
 
 /* Appends `len` extents per stripe at the chosen areas, merging into the
@@ -175,41 +184,52 @@ static bool pick_continuation(struct space *sp, const struct alloc_request *req,
 	return true;
 }
 
-/* Fills pick[] with the largest areas (distinct PVs unless anywhere).
- * Returns how many stripes got an area. */
-static uint32_t pick_largest(const struct lv *lv, struct space *sp, const struct alloc_request *req,
-			     struct free_area **pick)
+/* Whether `a` is the largest free area of its PV (the first if tied). */
+static bool largest_on_pv(const struct space *sp, const struct free_area *a)
 {
-	struct free_area **order = malloc((sp->n ? sp->n : 1) * sizeof(*order));
-	uint32_t got = 0;
-	bool cling = req->policy == ALLOC_CLING || req->policy == ALLOC_CLING_BY_TAGS;
-	bool lv_has_pvs = false;
+	for (unsigned i = 0; i < sp->n; i++) {
+		const struct free_area *o = &sp->a[i];
+		if (o->pv == a->pv && (o->len > a->len || (o->len == a->len && o < a)))
+			return false;
+	}
+	return true;
+}
 
-	if (!order)
+/* Fills pick[] with the best areas for `need` extents per stripe, on
+ * distinct PVs unless the policy is anywhere. Returns how many stripes got
+ * an area. */
+static uint32_t pick_largest(const struct lv *lv, struct space *sp, const struct alloc_request *req,
+			     uint32_t need, struct free_area **pick)
+{
+	struct candidate *c = malloc((sp->n ? sp->n : 1) * sizeof(*c));
+	bool cling = req->policy == ALLOC_CLING || req->policy == ALLOC_CLING_BY_TAGS;
+	bool anywhere = req->policy == ALLOC_ANYWHERE, lv_has_pvs = false;
+	unsigned n = 0;
+	uint32_t got = 0;
+
+	if (!c)
 		abort();
-	for (unsigned i = 0; i < sp->n; i++)
-		order[i] = &sp->a[i];
-	for (unsigned i = 0; i < sp->n; i++)
-		lv_has_pvs |= lv_uses_pv(lv, sp->a[i].pv);
-	/* Sort pointers by the areas they point to (stable through the
-	 * address tie-break, which is PV then extent order). */
-	for (unsigned i = 1; i < sp->n; i++)
-		for (unsigned j = i; j > 0 && by_size(order[j - 1], order[j]) > 0; j--) {
-			struct free_area *x = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = x;
-		}
-	for (unsigned i = 0; i < sp->n && got < req->stripes; i++) {
-		struct free_area *a = order[i];
-		bool dup = false;
+	for (const struct lv_seg *sg = lv->segs; sg; sg = sg->next)
+		for (uint32_t a = 0; a < sg->area_count; a++)
+			lv_has_pvs |= sg->areas[a].type == AREA_PV;
+	for (unsigned i = 0; i < sp->n; i++) {
+		struct free_area *a = &sp->a[i];
 		if (!a->len || (cling && lv_has_pvs && !lv_uses_pv(lv, a->pv)))
 			continue;
-		for (uint32_t s = 0; s < got && req->policy != ALLOC_ANYWHERE; s++)
-			dup |= pick[s]->pv == a->pv;
-		if (!dup)
-			pick[got++] = a;
+		if (!anywhere && !largest_on_pv(sp, a))
+			continue;
+		c[n++] = (struct candidate){a, a->len < need ? a->len : need, i};
 	}
-	free(order);
+	qsort(c, n, sizeof(*c), by_usable);
+	for (unsigned i = 0; i < n && got < req->stripes; i++) {
+		bool dup = false;
+		/* anywhere may reuse a PV, never one free area twice. */
+		for (uint32_t s = 0; s < got; s++)
+			dup |= anywhere ? pick[s] == c[i].a : pick[s]->pv == c[i].a->pv;
+		if (!dup)
+			pick[got++] = c[i].a;
+	}
+	free(c);
 	return got;
 }
 
@@ -246,7 +266,7 @@ static int plan(struct lv *lv, const struct alloc_request *req, struct space *sp
 		if (!cont && req->policy == ALLOC_CONTIGUOUS && lv->segs)
 			break;
 		if (!cont)
-			got = pick_largest(lv, sp, req, pick);
+			got = pick_largest(lv, sp, req, remaining, pick);
 		if (got < req->stripes)
 			break;
 		uint32_t len = remaining;

@@ -7,7 +7,8 @@
  *  - contiguous: every stripe's new space must directly follow the last
  *    segment's area (or, for an empty LV, be one free area);
  *  - cling: new space only on the PVs the LV already uses (normal if none);
- *  - anywhere: like normal, but stripes may share a PV.
+ *  - anywhere: like normal, but stripes may share a PV (on different
+ *    free areas of it; one area is never split between stripes).
  * New space adjacent to the last segment merges into it. */
 #ifndef ULVM_METADATA_ALLOC_H
 #define ULVM_METADATA_ALLOC_H
