@@ -18,6 +18,7 @@
 #include <poll.h>
 
 #include "exports/nbd_int.h"
+#include "util/log.h"
 
 #define container_of(p, type, member) ((type *)((char *)(p)-offsetof(type, member)))
 
@@ -98,9 +99,9 @@ static void drop_payload(struct nbd_conn *c)
 
 void nbd_conn_abort(struct nbd_conn *c, const char *why)
 {
-	(void)why; /* kept for debugging: the client sees only the hang-up */
 	if (c->dead)
 		return;
+	log_debug("nbd: dropping connection: %s", why); /* the client sees a hang-up */
 	c->dead = c->closing = true;
 	/* Wakes our own pending polls too (POLLHUP), so none stays armed. */
 	shutdown(c->fd, SHUT_RDWR);

@@ -67,7 +67,6 @@ enum nbd_phase {
 #define NBD_RBUF_SIZE	       (256u << 10)
 #define NBD_MAX_INFLIGHT       256u /* requests submitted and not replied */
 #define NBD_MAX_INFLIGHT_BYTES (128u << 20)
-#define NBD_SKIP_MAX	       (1ull << 32) /* payload we discard before hanging up */
 
 struct nbd_conn {
 	int fd;
