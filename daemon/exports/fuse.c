@@ -155,6 +155,7 @@ static void listen_removed(struct mapped_device *md)
 		ino = n->ino;
 		put = n->md;
 		n->md = NULL;
+		atomic_store(&n->removed, true);
 		n->size = 0;
 		fx_node_unref(n, 0);
 	}
@@ -334,7 +335,13 @@ void fuse_export_stop(void)
 		log_warn("fuse: '%s' still in use at stop, aborting the connection", fx.mountpoint);
 		if (have_dev)
 			abort_connection(st.st_dev);
-		pthread_join(fx.thread, NULL);
+		deadline.tv_sec += 2;
+		if (pthread_timedjoin_np(fx.thread, NULL, &deadline) != 0) {
+			/* No fusectl to abort with: the kernel ends the
+			 * connection when the process exits. */
+			log_error("fuse: cannot stop the FUSE threads; leaving them to exit");
+			return;
+		}
 	}
 	/* A worker replying into a destroyed session would crash. */
 	if (!drain_inflight(10000)) {

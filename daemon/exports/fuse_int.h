@@ -20,6 +20,7 @@ struct fuse_node {
 	char name[ULVM_NAME_MAX + 1];
 	struct mapped_device *md; /* our reference; NULL once removed */
 	_Atomic uint64_t size;	  /* bytes; read by the data path without the lock */
+	atomic_bool removed;	  /* the device is gone: fail ios, submit none */
 	bool read_only;
 	uint64_t nlookup; /* kernel references (lookup minus forget) */
 	struct fuse_node *next;

@@ -114,16 +114,23 @@ static void fx_end_io(struct io *io, int error)
 	finish(r, error);
 }
 
+/* An io sent to a removed device could wait forever in its queue (the
+ * engine keeps a removed device suspended), so none is sent. */
 static struct fx_req *req_new(fuse_req_t req, struct fuse_file_info *fi, enum io_op op)
 {
-	struct fx_req *r = calloc(1, sizeof(*r));
+	struct fuse_handle *h = (struct fuse_handle *)(uintptr_t)fi->fh;
 
+	if (atomic_load(&h->node->removed)) {
+		fuse_reply_err(req, EIO);
+		return NULL;
+	}
+	struct fx_req *r = calloc(1, sizeof(*r));
 	if (!r) {
 		fuse_reply_err(req, ENOMEM);
 		return NULL;
 	}
 	r->req = req;
-	r->md = ((struct fuse_handle *)(uintptr_t)fi->fh)->md;
+	r->md = h->md;
 	r->op = op;
 	return r;
 }

@@ -242,6 +242,15 @@ static void detach(struct attachment *a)
 	free(a);
 }
 
+int loop_export_check_busy(struct mapped_device *md)
+{
+	pthread_mutex_lock(&lx.lock);
+	struct attachment *a = find(md);
+	int r = a ? check_busy(a) : 0;
+	pthread_mutex_unlock(&lx.lock);
+	return r;
+}
+
 static int listen_removing(struct mapped_device *md, bool force)
 {
 	int r = 0;

@@ -9,6 +9,8 @@
 #ifndef ULVM_EXPORTS_LOOP_H
 #define ULVM_EXPORTS_LOOP_H
 
+struct mapped_device;
+
 enum loop_attach_mode {
 	LOOP_ATTACH_AUTO,  /* attach whenever loop devices can be made */
 	LOOP_ATTACH_NEVER, /* FUSE files only */
@@ -29,6 +31,13 @@ int loop_export_start(const char *fuse_dir, const char *dev_dir, int mode);
  * last close). The daemon's shutdown asks the md_listener's removing hook
  * first, which refuses while mounted. */
 void loop_export_stop(void);
+
+/* -EBUSY with the message set ("device 'x' is in use: /dev/loop3 is
+ * mounted on '/mnt'") when md's loop device is held exclusively (a
+ * mounted filesystem), else 0. For a shutdown without --force, which must
+ * refuse like a removal would (the loop's own open of the FUSE file is not
+ * in the device's open count). */
+int loop_export_check_busy(struct mapped_device *md);
 
 /* Why mapped devices get no block device ("" when they do). */
 const char *loop_export_reason(void);
