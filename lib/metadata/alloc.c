@@ -196,14 +196,14 @@ static bool largest_on_pv(const struct space *sp, const struct free_area *a)
 }
 
 /* Fills pick[] with the best areas for `need` extents per stripe, on
- * distinct PVs unless the policy is anywhere. Returns how many stripes got
- * an area. */
+ * distinct PVs unless the stage is anywhere; the cling stage keeps to the
+ * PVs the LV already uses. Returns how many stripes got an area. */
 static uint32_t pick_largest(const struct lv *lv, struct space *sp, const struct alloc_request *req,
-			     uint32_t need, struct free_area **pick)
+			     enum alloc_policy stage, uint32_t need, struct free_area **pick)
 {
 	struct candidate *c = malloc((sp->n ? sp->n : 1) * sizeof(*c));
-	bool cling = req->policy == ALLOC_CLING || req->policy == ALLOC_CLING_BY_TAGS;
-	bool anywhere = req->policy == ALLOC_ANYWHERE, lv_has_pvs = false;
+	bool cling = stage == ALLOC_CLING || stage == ALLOC_CLING_BY_TAGS;
+	bool anywhere = stage == ALLOC_ANYWHERE, lv_has_pvs = false;
 	unsigned n = 0;
 	uint32_t got = 0;
 
@@ -249,42 +249,76 @@ static void tail_init(const struct lv *lv, const struct alloc_request *req, stru
 	}
 }
 
-/* Plans the allocation without touching the LV. Returns the number of
- * steps, or -ENOSPC with LVM's message. */
+/* One stage of the allocation with the rules of `stage`, as much as it
+ * can; `*remaining` (extents per stripe) goes down. Returns the new step
+ * count. The contiguous stage only continues the LV's tail (or, for an
+ * empty LV under the contiguous policy, takes one whole area per stripe). */
+static int plan_stage(struct lv *lv, const struct alloc_request *req, enum alloc_policy stage,
+		      struct space *sp, struct tail *t, uint32_t *remaining, struct step *steps,
+		      int n, int max_steps)
+{
+	struct free_area *pick[MAX_STRIPES];
+	bool whole = stage == ALLOC_CONTIGUOUS && !t->valid;
+
+	if (whole && req->policy != ALLOC_CONTIGUOUS)
+		return n;
+	while (*remaining && n < max_steps) {
+		bool cont = pick_continuation(sp, req, t, pick);
+		uint32_t got = req->stripes;
+		if (!cont && stage == ALLOC_CONTIGUOUS && !whole)
+			break;
+		if (!cont)
+			got = pick_largest(lv, sp, req, stage, *remaining, pick);
+		if (got < req->stripes)
+			break;
+		uint32_t len = *remaining;
+		for (uint32_t s = 0; s < req->stripes; s++)
+			if (pick[s]->len < len)
+				len = pick[s]->len;
+		if (whole && len < *remaining)
+			break;
+		for (uint32_t s = 0; s < req->stripes; s++) {
+			steps[n].at[s] = *pick[s];
+			t->pv[s] = pick[s]->pv;
+			t->next[s] = pick[s]->start + len;
+			pick[s]->start += len;
+			pick[s]->len -= len;
+		}
+		t->valid = true;
+		whole = false;
+		steps[n++].len = len;
+		*remaining -= len;
+	}
+	return n;
+}
+
+/* Plans the allocation without touching the LV: like LVM2, every policy
+ * from contiguous up to the requested one is tried in turn, each taking
+ * what it can (so normal first continues the tail, then clings to the
+ * LV's PVs, then takes the largest areas). Returns the number of steps,
+ * or -ENOSPC with LVM's message. */
 static int plan(struct lv *lv, const struct alloc_request *req, struct space *sp,
 		struct step *steps, int max_steps)
 {
+	static const enum alloc_policy stages[] = {ALLOC_CONTIGUOUS, ALLOC_CLING, ALLOC_NORMAL,
+						   ALLOC_ANYWHERE};
 	uint32_t remaining = req->extents / req->stripes;
-	struct free_area *pick[MAX_STRIPES];
+	enum alloc_policy last = req->policy == ALLOC_CLING_BY_TAGS ? ALLOC_CLING : req->policy;
+
+	if (last == ALLOC_INHERIT)
+		last = ALLOC_NORMAL;
 	struct tail t;
 	int n = 0;
 
 	tail_init(lv, req, &t);
-	while (remaining && n < max_steps) {
-		uint32_t got = req->stripes;
-		bool cont = pick_continuation(sp, req, &t, pick);
-		if (!cont && req->policy == ALLOC_CONTIGUOUS && lv->segs)
+	for (unsigned i = 0; i < 4 && remaining; i++) {
+		if (stages[i] > last)
 			break;
-		if (!cont)
-			got = pick_largest(lv, sp, req, remaining, pick);
-		if (got < req->stripes)
-			break;
-		uint32_t len = remaining;
-		for (uint32_t s = 0; s < req->stripes; s++)
-			if (pick[s]->len < len)
-				len = pick[s]->len;
-		if (!cont && req->policy == ALLOC_CONTIGUOUS && len < remaining)
-			break;
-		for (uint32_t s = 0; s < req->stripes; s++) {
-			steps[n].at[s] = *pick[s];
-			t.pv[s] = pick[s]->pv;
-			t.next[s] = pick[s]->start + len;
-			pick[s]->start += len;
-			pick[s]->len -= len;
-		}
-		t.valid = true;
-		steps[n++].len = len;
-		remaining -= len;
+		/* Cling to nothing is no rule: skip it for an LV without PVs
+		 * unless cling is the policy asked for. */
+		if (stages[i] == ALLOC_CLING && !lv->segs && !t.valid && last != ALLOC_CLING)
+			continue;
+		n = plan_stage(lv, req, stages[i], sp, &t, &remaining, steps, n, max_steps);
 	}
 	if (remaining)
 		return err_set(ENOSPC,

@@ -1,15 +1,17 @@
 /* Extent allocation: extending an LV with new striped/linear space.
  *
- * The rules follow LVM2's allocator in its common cases:
- *  - normal: first try to continue the LV's last segment on the same PVs;
- *    otherwise take the largest free areas first (ties: PV order, then
- *    extent order), each stripe on a different PV;
- *  - contiguous: every stripe's new space must directly follow the last
- *    segment's area (or, for an empty LV, be one free area);
- *  - cling: new space only on the PVs the LV already uses (normal if none);
+ * As in LVM2's allocator, the policies are tried in turn from contiguous
+ * up to the one asked for, each taking what it can:
+ *  - contiguous: space directly following each stripe of the LV's last
+ *    segment (for an empty LV under this policy: one whole free area per
+ *    stripe);
+ *  - cling: space on the PVs the LV already uses;
+ *  - normal: the free areas able to give the most (length capped at what
+ *    is still needed) first, ties in PV order, one stripe per PV;
  *  - anywhere: like normal, but stripes may share a PV (on different
  *    free areas of it; one area is never split between stripes).
- * New space adjacent to the last segment merges into it. */
+ * ALLOC_INHERIT counts as normal (callers resolve the VG's policy). New
+ * space adjacent to the last segment merges into it. */
 #ifndef ULVM_METADATA_ALLOC_H
 #define ULVM_METADATA_ALLOC_H
 

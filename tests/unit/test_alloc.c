@@ -74,8 +74,9 @@ static void test_normal(void)
 	expect_layout(make(vg, "l2", 3, 1, ALLOC_NORMAL, 0), "/dev/b:4-6");
 	/* Extending continues the last segment when the next PE is free. */
 	expect_layout(make(vg, "l2", 2, 1, ALLOC_NORMAL, 0), "/dev/b:4-8");
-	/* Otherwise a new segment from the largest free area. */
-	expect_layout(make(vg, "lin", 2, 1, ALLOC_NORMAL, 0), "/dev/a:0-9 | /dev/b:9-10");
+	/* Otherwise cling to the LV's PV (a:14), then the largest area. */
+	expect_layout(make(vg, "lin", 2, 1, ALLOC_NORMAL, 0),
+		      "/dev/a:0-9 | /dev/a:14-14 | /dev/b:9-9");
 	assert(vg_free_extents(vg) == 30 - 10 - 8 - 5 - 2);
 	/* Not enough: the message is LVM's, the LV is unchanged. */
 	make(vg, "big", 40, 1, ALLOC_NORMAL, -ENOSPC);
