@@ -2,7 +2,9 @@
  * so ulvm.conf and `lvmconfig`-style dumps look like LVM2's. */
 #include "config.h"
 
+#include <ctype.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define MAX_INDENT 5
@@ -36,9 +38,21 @@ static void write_value(struct strbuf *out, const struct cfg_value *v)
 	}
 }
 
+/* LVM quotes keys holding '#', '"' or '!'; ulvm also quotes any key that
+ * would not read back as one identifier token. */
+static bool key_needs_quotes(const char *key)
+{
+	if (!*key || strpbrk(key, "#\"!=") || strchr("[],'", key[0]))
+		return true;
+	for (const char *s = key; *s; s++)
+		if (isspace((unsigned char)*s) || *s == '{' || *s == '}')
+			return true;
+	return false;
+}
+
 static void write_key(struct strbuf *out, const char *key)
 {
-	if (strpbrk(key, "#\"!")) {
+	if (key_needs_quotes(key)) {
 		sb_puts(out, "\"");
 		cfg_escape(out, key);
 		sb_puts(out, "\"");
