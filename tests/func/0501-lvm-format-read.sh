@@ -58,4 +58,12 @@ printf 'X' | dd of="$A" bs=1 seek="$off" conv=notrunc status=none
 out2=$("$LVMDUMP" read "$A" "$B" 2>"$T/err") || fail "read with a damaged copy failed"
 expect_eq "$out2" "$out" "VG read beside a damaged copy"
 expect_match "$(cat "$T/err")" "checksum mismatch" "warning on the damaged copy"
+
+# The next ulvm commit repairs the damaged copy: both PVs carry seqno 8
+# and LVM2 finds the VG consistent.
+expect_ok "$LVMDUMP" lvcreate vg fix 1 1 0 normal -- "$A" "$B"
+rt=$("$LVMDUMP" roundtrip "$A" "$B" 2>&1) || fail "roundtrip after repair: $rt"
+expect_eq "$(echo "$rt" | grep -c 'seqno 8 identical')" 2 "repaired copies"
+expect_ok lvm2 vgck vg
+expect_match "$(lvm2 lvs --noheadings -o lv_name vg)" "fix" "LVM2 sees the new LV"
 pass
