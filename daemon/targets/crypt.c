@@ -27,20 +27,8 @@
 #include "util/parse.h"
 
 #define CRYPT_MAX_FEATURE_ARGS 9
-#define CRYPT_ZERO_CHUNK       2048u /* sectors per write of a write-zeroes */
 
-struct crypt {
-	struct target_dev *dev;
-	uint64_t start;	    /* sector on dev of the target's sector 0 */
-	uint64_t iv_offset; /* added to the sector before making the IV */
-	char *cipher_string;
-	struct sector_cipher *sc;
-	unsigned sector_size;  /* bytes per encryption unit */
-	unsigned sector_shift; /* log2(sector_size / 512) */
-	bool iv_large_sectors, allow_discards, same_cpu_crypt, submit_from_crypt_cpus,
-	    no_read_workqueue, no_write_workqueue, high_priority;
-	atomic_bool suspended;
-};
+#include "targets/crypt.h"
 
 /* ctr messages carrying a name need storage that outlives ctr: ti->error
  * is read right after ctr returns, on the same control thread. */
@@ -188,6 +176,7 @@ static void crypt_free(struct target *ti, struct crypt *cc)
 		target_dev_put(ti, cc->dev);
 	sector_cipher_free(cc->sc);
 	free(cc->cipher_string);
+	pthread_mutex_destroy(&cc->lock);
 	free(cc);
 }
 
@@ -209,6 +198,7 @@ static int crypt_ctr(struct target *ti, int argc, char **argv)
 		return target_fail(ti, 0, "out of memory");
 	cc->sector_size = SECTOR_SIZE;
 	atomic_init(&cc->suspended, false);
+	pthread_mutex_init(&cc->lock, NULL);
 	r = crypt_parse_features(ti, cc, argc, argv);
 	if (!r)
 		r = crypt_setup_cipher(ti, cc, argv[0], argv[1]);
@@ -234,110 +224,6 @@ static int crypt_ctr(struct target *ti, int argc, char **argv)
 static void crypt_dtr(struct target *ti)
 {
 	crypt_free(ti, ti->private);
-}
-
-/* IV sector of target-relative `sector`, and the IV step per unit. */
-static uint64_t crypt_iv_sector(const struct crypt *cc, uint64_t sector)
-{
-	uint64_t s = sector + cc->iv_offset;
-
-	return cc->iv_large_sectors ? s >> cc->sector_shift : s;
-}
-
-static uint64_t crypt_iv_step(const struct crypt *cc)
-{
-	return cc->iv_large_sectors ? 1 : (uint64_t)1 << cc->sector_shift;
-}
-
-/* Encrypts `nr` sectors at target-relative `sector` from `in` to `out`. */
-static int crypt_encrypt(struct crypt *cc, bool encrypt, uint64_t sector, uint32_t nr,
-			 const void *in, void *out)
-{
-	return sector_cipher_run(cc->sc, encrypt, crypt_iv_sector(cc, sector), crypt_iv_step(cc),
-				 cc->sector_size, in, out, (size_t)nr << SECTOR_SHIFT);
-}
-
-static void *crypt_bounce(size_t bytes)
-{
-	void *p = NULL;
-
-	/* Page alignment: the backing file may be opened O_DIRECT. */
-	if (posix_memalign(&p, 4096, bytes ? bytes : 1))
-		return NULL;
-	return p;
-}
-
-/* A write-zeroes in progress: encrypted zeros written one chunk at a time. */
-struct crypt_zero {
-	struct target *ti;
-	struct io *clone;
-	uint8_t *buf;
-	uint64_t next; /* target-relative sector of the next chunk */
-	uint64_t left;
-	uint32_t chunk; /* sectors in flight */
-};
-
-static void crypt_zero_next(struct crypt_zero *z, int error);
-
-static void crypt_zero_done(struct io *child, int error)
-{
-	struct crypt_zero *z = child->private;
-
-	io_free(child);
-	z->next += z->chunk;
-	z->left -= z->chunk;
-	crypt_zero_next(z, error);
-}
-
-static void crypt_zero_next(struct crypt_zero *z, int error)
-{
-	struct crypt *cc = z->ti->private;
-	struct io *child;
-
-	if (!error && z->left) {
-		z->chunk = z->left < CRYPT_ZERO_CHUNK ? (uint32_t)z->left : CRYPT_ZERO_CHUNK;
-		memset(z->buf, 0, (size_t)z->chunk << SECTOR_SHIFT);
-		error = crypt_encrypt(cc, true, z->next, z->chunk, z->buf, z->buf);
-	}
-	if (error || !z->left) {
-		struct io *clone = z->clone;
-
-		free(z->buf);
-		free(z);
-		io_complete(clone, error);
-		return;
-	}
-	child = io_alloc();
-	child->op = IO_WRITE;
-	child->flags = z->clone->flags;
-	child->sector = cc->start + z->next;
-	child->nr_sectors = z->chunk;
-	child->data = z->buf;
-	child->end_io = crypt_zero_done;
-	child->private = z;
-	io_submit_dev(cc->dev, child);
-}
-
-static int crypt_map_zeroes(struct target *ti, struct io *io)
-{
-	struct crypt_zero *z = calloc(1, sizeof(*z));
-	uint64_t bytes =
-	    (uint64_t)(io->nr_sectors < CRYPT_ZERO_CHUNK ? io->nr_sectors : CRYPT_ZERO_CHUNK)
-	    << SECTOR_SHIFT;
-
-	if (z)
-		z->buf = crypt_bounce(bytes);
-	if (!z || !z->buf) {
-		free(z);
-		io_complete(io, -ENOMEM);
-		return MAP_SUBMITTED;
-	}
-	z->ti = ti;
-	z->clone = io;
-	z->next = io->sector;
-	z->left = io->nr_sectors;
-	crypt_zero_next(z, 0);
-	return MAP_SUBMITTED;
 }
 
 static int crypt_map_write(struct crypt *cc, struct io *io)
@@ -375,9 +261,14 @@ static int crypt_map(struct target *ti, struct io *io)
 		io_complete(io, -EOPNOTSUPP);
 		return MAP_SUBMITTED;
 	}
-	/* As the kernel: an io must cover whole encryption units. */
+	/* Partial units, and writes of large units: see crypt_io.c (the
+	 * kernel fails partial units). */
+	if (io->op == IO_WRITE && mask)
+		return crypt_map_units(ti, io);
 	if ((io->sector | io->nr_sectors) & mask) {
-		io_complete(io, -EIO);
+		if (io->op == IO_READ)
+			return crypt_map_units(ti, io);
+		io_complete(io, io->op == IO_DISCARD ? -EOPNOTSUPP : -EIO);
 		return MAP_SUBMITTED;
 	}
 	switch (io->op) {
