@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "engine/engine.h"
@@ -54,6 +56,20 @@ static int open_fds(struct backing *b, const char *path, bool writable)
 	if (!b->direct)
 		b->fd = b->fd_buffered;
 	return 0;
+}
+
+/* Files in memory (tmpfs, ramfs) cannot be read or written without
+ * blocking as io_uring understands it (no RWF_NOWAIT), so the ring hands
+ * every request to a kernel worker thread: a context switch or two per io
+ * for what is a memory copy. Such files are served inline on the worker,
+ * which never waits for a device there. */
+static bool in_memory(int fd)
+{
+	struct statfs sfs;
+
+	if (fstatfs(fd, &sfs) < 0)
+		return false;
+	return sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC;
 }
 
 static int size_of(struct backing *b, const struct stat *st)
@@ -122,6 +138,7 @@ int backing_open(const char *path, bool writable, struct backing **out)
 	r = size_of(b, &st);
 	if (r)
 		goto fail;
+	b->inline_io = !b->is_blockdev && in_memory(b->fd_buffered);
 	b->refs = 1;
 	b->next = backings;
 	backings = b;
@@ -252,12 +269,49 @@ static void backing_issue(struct backing_req *req)
 	}
 }
 
+/* The in-memory file path: the same operations done at once. */
+static int backing_inline(struct backing *b, struct io *io)
+{
+	off_t off = (off_t)(io->sector << SECTOR_SHIFT);
+	size_t len = (size_t)io_bytes(io), done = 0;
+	int mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+
+	switch (io->op) {
+	case IO_READ:
+	case IO_WRITE:
+		while (done < len) {
+			char *p = (char *)io->data + done;
+			ssize_t n = io->op == IO_READ
+					    ? pread(b->fd_buffered, p, len - done, off + (off_t)done)
+					    : pwrite(b->fd_buffered, p, len - done, off + (off_t)done);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -errno;
+			if (n == 0)
+				return -EIO; /* end of file inside the mapped range */
+			done += (size_t)n;
+		}
+		return 0;
+	case IO_FLUSH:
+		return 0; /* memory has no cache in front of it */
+	case IO_DISCARD:
+	case IO_WRITE_ZEROES:
+		return fallocate(b->fd_buffered, mode, off, (off_t)len) < 0 ? -errno : 0;
+	}
+	return -EINVAL;
+}
+
 void backing_submit(struct backing *b, struct io *io)
 {
 	struct backing_req *req;
 
 	if (!b->writable && io->op != IO_READ) {
 		io->end_io(io, io->op == IO_FLUSH ? 0 : -EROFS);
+		return;
+	}
+	if (b->inline_io) {
+		io->end_io(io, backing_inline(b, io));
 		return;
 	}
 	req = malloc(sizeof(*req));

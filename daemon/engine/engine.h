@@ -25,6 +25,7 @@ struct backing {
 	int fd_buffered;	/* for I/O the direct fd cannot take (alignment) */
 	bool direct;
 	bool writable;
+	bool inline_io;		/* in-memory file: served on the worker at once */
 	unsigned dio_align;	/* offset/length/memory alignment for O_DIRECT */
 	uint64_t size;		/* sectors, at open time */
 	unsigned refs;		/* under backing_lock */
