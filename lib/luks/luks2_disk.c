@@ -81,7 +81,8 @@ static json_object *parse_json_area(const char *area, size_t size)
 	json_tokener *tok;
 	json_object *obj;
 
-	if (area[0] != '{' || len == size)
+	/* No whitespace around the text either, as cryptsetup requires. */
+	if (area[0] != '{' || len == size || area[len - 1] != '}')
 		return NULL;
 	for (size_t i = len; i < size; i++)
 		if (area[i])

@@ -157,11 +157,14 @@ static int parse_keyslots(struct luks_hdr *hdr, json_object *keyslots)
 		if (ks->offset < lo || ks->size > hi - ks->offset || ks->offset > hi)
 			return err_set(EINVAL, "luks2 keyslot %d lies outside the keyslots area",
 				       id);
-		for (int j = 0; j < id; j++) {
-			struct luks_keyslot *o = &hdr->slot[j];
-			if (o->active && ks->offset < o->offset + o->size &&
-			    o->offset < ks->offset + ks->size)
-				return err_set(EINVAL, "luks2 keyslots %d and %d overlap", j, id);
+	}
+	/* Keys come in any order: compare every pair once all are read. */
+	for (int i = 0; i < LUKS_SLOTS_MAX; i++) {
+		for (int j = i + 1; j < LUKS_SLOTS_MAX; j++) {
+			struct luks_keyslot *a = &hdr->slot[i], *b = &hdr->slot[j];
+			if (a->active && b->active && a->offset < b->offset + b->size &&
+			    b->offset < a->offset + a->size)
+				return err_set(EINVAL, "luks2 keyslots %d and %d overlap", i, j);
 		}
 	}
 	return 0;
