@@ -107,6 +107,8 @@ int md_hold(struct mapped_device *md);
 void md_unhold(struct mapped_device *md);
 
 /* io.c */
+/* Frees the calling thread's cache of io structs (at worker exit). */
+void io_cache_release(void);
 void io_dispatch(struct mapped_device *md, struct io *io);
 /* Resubmits ios queued while the device was suspended, each on its own
  * worker (or fails them with `error` when non-zero). */

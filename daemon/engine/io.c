@@ -50,6 +50,16 @@ void io_free(struct io *io)
 	io_cache_len++;
 }
 
+void io_cache_release(void)
+{
+	while (io_cache) {
+		struct io *next = io_cache->next;
+		free(io_cache);
+		io_cache = next;
+	}
+	io_cache_len = 0;
+}
+
 static void md_io_done(struct mapped_device *md)
 {
 	if (atomic_fetch_sub(&md->in_flight, 1) == 1 && atomic_load(&md->suspended)) {
@@ -179,13 +189,31 @@ static void io_map_table(struct table *t, struct io *io)
 	parent_put(io);
 }
 
+static void dispatch_fail(struct mapped_device *md, struct io *io, int error)
+{
+	md_io_done(md);
+	md_put(md);
+	io->end_io(io, error);
+}
+
 void io_dispatch(struct mapped_device *md, struct io *io)
 {
 	struct table *t;
 
 	atomic_fetch_add(&md->in_flight, 1);
+	/* A removed device stays suspended: its ios must fail, not queue.
+	 * `removed` is set under io_lock, so the check there is final. */
+	if (atomic_load(&md->removed)) {
+		dispatch_fail(md, io, -ENODEV);
+		return;
+	}
 	if (atomic_load(&md->suspended)) {
 		pthread_mutex_lock(&md->io_lock);
+		if (atomic_load(&md->removed)) {
+			pthread_mutex_unlock(&md->io_lock);
+			dispatch_fail(md, io, -ENODEV);
+			return;
+		}
 		if (atomic_load(&md->suspended)) {
 			io->next = NULL;
 			if (md->deferred_tail)
@@ -200,17 +228,12 @@ void io_dispatch(struct mapped_device *md, struct io *io)
 		pthread_mutex_unlock(&md->io_lock);
 	}
 	t = md->live;
-	if (atomic_load(&md->removed) || !t || io->sector + io->nr_sectors > t->size) {
-		int err = atomic_load(&md->removed) ? -ENODEV : -EIO;
-		md_io_done(md);
-		md_put(md);
-		io->end_io(io, err);
+	if (!t || io->sector + io->nr_sectors > t->size) {
+		dispatch_fail(md, io, -EIO);
 		return;
 	}
 	if (t->read_only && io->op != IO_READ && io->op != IO_FLUSH) {
-		md_io_done(md);
-		md_put(md);
-		io->end_io(io, -EROFS);
+		dispatch_fail(md, io, -EROFS);
 		return;
 	}
 	io_map_table(t, io);

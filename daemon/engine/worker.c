@@ -1,5 +1,6 @@
 /* Worker threads, each an io_uring event loop (see worker.h). */
 #include "engine/worker.h"
+#include "engine/engine.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -226,6 +227,7 @@ static void *worker_boot(void *arg)
 	}
 	worker_main(w);
 	io_uring_queue_exit(&w->ring);
+	io_cache_release();
 	return NULL;
 }
 

@@ -272,6 +272,8 @@ static void test_read_only_and_names(const char *img)
 	md_put(found);
 	CHECK(md_lookup("ro") == NULL);
 	CHECK(md_remove(md, false) == 0);
+	/* A removed device (still referenced) fails ios at once. */
+	CHECK(do_io(md, IO_READ, 0, 8, buf) == -ENODEV);
 	md_put(md);
 	free(buf);
 }
