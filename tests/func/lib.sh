@@ -32,6 +32,10 @@ export LVM_SUPPRESS_FD_WARNINGS=1
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}:log_path=$T/asan"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:log_path=$T/ubsan"
 NBD_SOCK="$ULVM_RUN_DIR/nbd.sock"
+# Tools that drop files in the current directory (fio's verify state) do it
+# in the test's folder; tests/func/run starts scripts by absolute path.
+TEST_DIR=$(cd "$(dirname "$0")" && pwd)
+cd "$T" || exit 1
 
 _cleanup_hooks=()
 # at_cleanup CMD...: run CMD at cleanup, before the generic steps (LIFO).
