@@ -221,7 +221,8 @@ static int h_clear(struct mapped_device *md, json_object *req, json_object *repl
 
 static int h_suspend(struct mapped_device *md, json_object *req, json_object *reply)
 {
-	int r = md_suspend(md, get_bool(req, "noflush"));
+	int r = md_suspend(md, (get_bool(req, "noflush") ? MD_SUSPEND_NOFLUSH : 0) |
+				       (get_bool(req, "nolockfs") ? MD_SUSPEND_NOLOCKFS : 0));
 
 	if (!r)
 		json_object_object_add(reply, "info", info_json(md));

@@ -505,9 +505,15 @@ int ulvm_clear(struct ulvm_client *c, struct ulvm_devid id, struct ulvm_info *in
 	return simple(c, "clear", id, NULL, false, info);
 }
 
-int ulvm_suspend(struct ulvm_client *c, struct ulvm_devid id, bool noflush, struct ulvm_info *info)
+int ulvm_suspend(struct ulvm_client *c, struct ulvm_devid id, unsigned flags,
+		 struct ulvm_info *info)
 {
-	return simple(c, "suspend", id, "noflush", noflush, info);
+	json_object *req = request_new("suspend");
+
+	add_devid(req, id);
+	add_bool(req, "noflush", flags & ULVM_SUSPEND_NOFLUSH);
+	add_bool(req, "nolockfs", flags & ULVM_SUSPEND_NOLOCKFS);
+	return call(c, req, info, NULL);
 }
 
 int ulvm_resume(struct ulvm_client *c, struct ulvm_devid id, struct ulvm_info *info)

@@ -399,6 +399,7 @@ int md_remove(struct mapped_device *md, bool force)
 		pthread_mutex_unlock(&md->lock);
 		return r;
 	}
+	md_thaw(md);
 	pthread_mutex_lock(&md->io_lock);
 	atomic_store(&md->removed, true);
 	pthread_mutex_unlock(&md->io_lock);
@@ -469,6 +470,28 @@ int md_set_uuid(struct mapped_device *md, const char *uuid)
 		snprintf(md->uuid, sizeof(md->uuid), "%s", uuid);
 	pthread_mutex_unlock(&reg_lock);
 	return r;
+}
+
+int md_freeze(struct mapped_device *md)
+{
+	int r = 0;
+	struct md_listener *l;
+
+	for (l = listeners; l && !r; l = l->next)
+		if (l->freeze)
+			r = l->freeze(md);
+	md->frozen = !r;
+	return r;
+}
+
+void md_thaw(struct mapped_device *md)
+{
+	if (!md->frozen)
+		return;
+	for (struct md_listener *l = listeners; l; l = l->next)
+		if (l->thaw)
+			l->thaw(md);
+	md->frozen = false;
 }
 
 void md_notify_resized(struct mapped_device *md, uint64_t old_size)

@@ -85,7 +85,12 @@ int md_set_uuid(struct mapped_device *md, const char *uuid);
 /* Relative device paths in the table resolve against `cwd` (may be NULL). */
 int md_load(struct mapped_device *md, const char *table_text, bool read_only, const char *cwd);
 int md_clear(struct mapped_device *md);
-int md_suspend(struct mapped_device *md, bool noflush);
+/* md_suspend flags. Without NOLOCKFS a filesystem mounted on the
+ * attached block device is frozen first (its dirty data written) and
+ * thawed at resume, as device-mapper's lockfs. */
+#define MD_SUSPEND_NOFLUSH 0x1u
+#define MD_SUSPEND_NOLOCKFS 0x2u
+int md_suspend(struct mapped_device *md, unsigned flags);
 int md_resume(struct mapped_device *md);
 /* Calls fn for each target of the live (or inactive) table with its
  * TABLE form (status false) or INFO form (status true) parameters.
@@ -114,6 +119,10 @@ struct md_listener {
 	int (*removing)(struct mapped_device *md, bool force);
 	void (*created)(struct mapped_device *md);
 	void (*renamed)(struct mapped_device *md, const char *old_name);
+	/* Freeze a filesystem mounted on the device before a suspend (0, or
+	 * -errno with the message set to fail the suspend); thaw it after. */
+	int (*freeze)(struct mapped_device *md);
+	void (*thaw)(struct mapped_device *md);
 	void (*resized)(struct mapped_device *md, uint64_t old_size);
 	void (*removed)(struct mapped_device *md);
 	struct md_listener *next;

@@ -69,11 +69,19 @@ static int flush_backings(struct table *t)
 	return r;
 }
 
-/* Suspends with md->lock held. */
-static int suspend_locked(struct mapped_device *md, bool noflush)
+/* Suspends with md->lock held. The filesystem is frozen before the gate
+ * closes, since freezing writes its dirty data through the device. */
+static int suspend_locked(struct mapped_device *md, unsigned flags)
 {
+	bool noflush = flags & MD_SUSPEND_NOFLUSH;
+
 	if (atomic_load(&md->suspended))
 		return 0;
+	if (!(flags & MD_SUSPEND_NOLOCKFS) && md->live) {
+		int r = md_freeze(md);
+		if (r)
+			return r;
+	}
 	for_targets(md->live, call_hook, offsetof(struct target_type, presuspend));
 	atomic_store(&md->suspended, true);
 	pthread_mutex_lock(&md->io_lock);
@@ -85,11 +93,11 @@ static int suspend_locked(struct mapped_device *md, bool noflush)
 	return r;
 }
 
-int md_suspend(struct mapped_device *md, bool noflush)
+int md_suspend(struct mapped_device *md, unsigned flags)
 {
 	pthread_mutex_lock(&md->lock);
 	int r = atomic_load(&md->removed) ? err_set(ENODEV, "device '%s' is being removed", md->name)
-					  : suspend_locked(md, noflush);
+					  : suspend_locked(md, flags);
 	pthread_mutex_unlock(&md->lock);
 	return r;
 }
@@ -120,8 +128,9 @@ int md_resume(struct mapped_device *md)
 		return err_set(ENODEV, "device '%s' is being removed", md->name);
 	}
 	if (md->inactive) {
-		/* As the kernel does, a resume with a new table suspends first. */
-		r = suspend_locked(md, false);
+		/* As the kernel does, a resume with a new table suspends first
+		 * (the filesystem on it frozen meanwhile). */
+		r = suspend_locked(md, 0);
 		if (!r)
 			r = preresume(md->inactive);
 		if (r) {
@@ -147,6 +156,7 @@ int md_resume(struct mapped_device *md)
 		pthread_mutex_unlock(&md->io_lock);
 		io_release_deferred(md, list, 0);
 	}
+	md_thaw(md);
 	uint64_t new_size = md_size(md);
 	pthread_mutex_unlock(&md->lock);
 	if (old)

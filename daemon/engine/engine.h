@@ -83,6 +83,7 @@ struct mapped_device {
 	 * suspend waits for it to reach 0 under io_lock/io_cond. */
 	atomic_bool suspended;
 	atomic_bool removed;
+	bool frozen;		    /* under lock: a freeze hook ran at suspend */
 	atomic_long in_flight;
 	pthread_mutex_t io_lock;
 	pthread_cond_t io_cond;
@@ -101,6 +102,9 @@ struct mapped_device {
 
 /* device.c: tell the listeners the live size changed (after a resume). */
 void md_notify_resized(struct mapped_device *md, uint64_t old_size);
+/* device.c: freeze / thaw a filesystem on the device (md->lock held). */
+int md_freeze(struct mapped_device *md);
+void md_thaw(struct mapped_device *md);
 
 /* A table stacked on `md` holds it (counted in the open count). */
 int md_hold(struct mapped_device *md);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ struct attachment {
 	char name[128];		  /* as linked (follows renames) */
 	char uuid[129];
 	unsigned nr; /* /dev/loopN */
+	char *frozen_at; /* mount point we froze at suspend, thawed at resume */
 	struct attachment *next;
 };
 
@@ -239,6 +241,7 @@ static void detach(struct attachment *a)
 	}
 	log_info("loop: detached /dev/loop%u from '%s'", a->nr, a->name);
 	md_put(a->md);
+	free(a->frozen_at);
 	free(a);
 }
 
@@ -330,7 +333,61 @@ static void listen_renamed(struct mapped_device *md, const char *old_name)
 	pthread_mutex_unlock(&lx.lock);
 }
 
+/* dm's lockfs: a filesystem mounted on the block device is frozen before
+ * the device suspends (so it writes its dirty data and journal while the
+ * device still takes I/O) and thawed after the resume. */
+static int listen_freeze(struct mapped_device *md)
+{
+	char mnt[4096];
+
+	pthread_mutex_lock(&lx.lock);
+	struct attachment *a = find(md);
+	bool mounted = a && !a->frozen_at && find_mount(a->nr, mnt, sizeof(mnt));
+	pthread_mutex_unlock(&lx.lock);
+	if (!mounted)
+		return 0;
+	int fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* not ours to reach: suspend without freezing */
+	int r = ioctl(fd, FIFREEZE, 0);
+	int e = errno;
+	close(fd);
+	if (r < 0) {
+		if (e == EBUSY || e == EOPNOTSUPP)
+			return 0; /* frozen by someone else, or cannot freeze */
+		return err_set(e, "cannot freeze the filesystem on '%s' (%s): %s", md_name(md),
+			       mnt, strerror(e));
+	}
+	pthread_mutex_lock(&lx.lock);
+	a = find(md);
+	if (a)
+		a->frozen_at = strdup(mnt);
+	pthread_mutex_unlock(&lx.lock);
+	return 0;
+}
+
+static void listen_thaw(struct mapped_device *md)
+{
+	pthread_mutex_lock(&lx.lock);
+	struct attachment *a = find(md);
+	char *mnt = a ? a->frozen_at : NULL;
+	if (a)
+		a->frozen_at = NULL;
+	pthread_mutex_unlock(&lx.lock);
+	if (!mnt)
+		return;
+	int fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, FITHAW, 0) < 0)
+		log_warn("loop: cannot thaw the filesystem on '%s' (%s): %s", md_name(md), mnt,
+			 strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(mnt);
+}
+
 static struct md_listener loop_listener = {
+    .freeze = listen_freeze,
+    .thaw = listen_thaw,
     .removing = listen_removing,
     .created = listen_created,
     .resized = listen_resized,

@@ -22,6 +22,7 @@ struct dmsetup_opts {
 	bool showkeys;
 	bool inactive;
 	bool noflush;
+	bool nolockfs;
 	bool setuuid;
 	bool help;	       /* -h, --help */
 	bool version;	       /* --version */

@@ -15,6 +15,7 @@ enum {
 	OPT_SHOWKEYS,
 	OPT_INACTIVE,
 	OPT_NOFLUSH,
+	OPT_NOLOCKFS,
 	OPT_SETUUID,
 	OPT_VERSION,
 	OPT_SEPARATOR,
@@ -44,7 +45,7 @@ static const struct option long_options[] = {
     {"separator", required_argument, NULL, OPT_SEPARATOR},
     {"table", required_argument, NULL, OPT_TABLE},
     {"target", required_argument, NULL, OPT_TARGET},
-    {"nolockfs", no_argument, NULL, OPT_IGNORED},
+    {"nolockfs", no_argument, NULL, OPT_NOLOCKFS},
     {"noopencount", no_argument, NULL, OPT_IGNORED},
     {"noudevrules", no_argument, NULL, OPT_IGNORED},
     {"noudevsync", no_argument, NULL, OPT_IGNORED},
@@ -99,6 +100,9 @@ static int apply(struct dmsetup_opts *o, int c, const char *arg)
 		break;
 	case OPT_NOFLUSH:
 		o->noflush = true;
+		break;
+	case OPT_NOLOCKFS:
+		o->nolockfs = true;
 		break;
 	case OPT_SETUUID:
 		o->setuuid = true;

@@ -39,7 +39,10 @@ static int do_remove(struct dmsetup_ctx *ctx, struct ulvm_devid id, struct ulvm_
 
 static int do_suspend(struct dmsetup_ctx *ctx, struct ulvm_devid id, struct ulvm_info *info)
 {
-	return ulvm_suspend(ctx->client, id, ctx->opts->noflush, info);
+	unsigned flags = (ctx->opts->noflush ? ULVM_SUSPEND_NOFLUSH : 0) |
+			 (ctx->opts->nolockfs ? ULVM_SUSPEND_NOLOCKFS : 0);
+
+	return ulvm_suspend(ctx->client, id, flags, info);
 }
 
 static int do_resume(struct dmsetup_ctx *ctx, struct ulvm_devid id, struct ulvm_info *info)
