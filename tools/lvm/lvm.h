@@ -136,6 +136,7 @@ struct lvm_ctx {
 	unsigned n_devs;
 	/* Internal: */
 	void *config_stack; /* config.c: --config trees then ulvm.conf */
+	void *open_vgs;	    /* vgread.c: VGs read and not released yet */
 	struct lvm_lock *locks;
 	struct ulvm_client *client;
 	bool devices_file_used; /* system.devices exists and --devices not given */
@@ -199,6 +200,7 @@ enum lvm_read_flags {
 	LVM_READ_WRITE = 1u << 0,	  /* open the PVs read-write, VG lock exclusive */
 	LVM_READ_ALLOW_MISSING = 1u << 1, /* PVs may be missing (fd -1, PV_MISSING) */
 	LVM_READ_QUIET = 1u << 2,	  /* no "not found" message */
+	LVM_READ_NOLOCK = 1u << 3,	  /* the caller holds the lock already */
 };
 
 /* Takes the VG lock (shared, or exclusive with LVM_READ_WRITE; held until

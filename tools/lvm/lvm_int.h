@@ -33,4 +33,50 @@ int lvm_config_load(struct lvm_ctx *ctx);
  * shell. */
 int lvm_run(int argc, char **argv);
 
+/* devices.c: the devices file. */
+struct lvm_devfile_entry {
+	const char *idtype, *devname, *pvid;
+};
+const char *lvm_system_dir(void);
+const char *lvm_devices_file_path(struct lvm_ctx *ctx);
+bool lvm_devices_file_use(struct lvm_ctx *ctx);
+unsigned lvm_devices_file_read(struct lvm_ctx *ctx, struct lvm_devfile_entry **out);
+unsigned lvm_devices_file_list(struct lvm_ctx *ctx, const char ***paths);
+int lvm_devices_file_write(struct lvm_ctx *ctx, const struct lvm_devfile_entry *e, unsigned n);
+int lvm_devices_file_add(struct lvm_ctx *ctx, const char *path, const char *pvid);
+int lvm_devices_file_del(struct lvm_ctx *ctx, const char *path);
+int lvm_devices_file_note(struct lvm_ctx *ctx, const char *path, const char *pvid);
+
+/* lock.c: flock files under $ULVM_RUN_DIR/lock, held until the command
+ * ends (lvm_locks_release). `name` is "P_global" or "V_<vg>". */
+int lvm_lock(struct lvm_ctx *ctx, const char *name, bool exclusive);
+int lvm_lock_global(struct lvm_ctx *ctx, bool exclusive);
+int lvm_lock_vg(struct lvm_ctx *ctx, const char *vg, bool exclusive);
+void lvm_locks_release(struct lvm_ctx *ctx);
+/* Forgets the scan so the next lvm_scan reads the devices again (after a
+ * lock was taken, or after pvcreate wrote labels). */
+void lvm_rescan(struct lvm_ctx *ctx);
+
+/* commit.c: archive the VG as read (done by lvm_vg_read with
+ * LVM_READ_WRITE), write/precommit/commit, back it up. Returns 0 or -errno
+ * with the message printed; on failure nothing is committed. */
+int lvm_vg_commit(struct lvm_ctx *ctx, struct vg *vg);
+int lvm_vg_archive_prepare(struct lvm_ctx *ctx, struct vg *vg);
+void lvm_archive_forget(struct lvm_ctx *ctx, const struct vg *vg);
+void lvm_vgs_release_all(struct lvm_ctx *ctx);
+int lvm_vg_backup(struct lvm_ctx *ctx, const struct vg *vg);
+
+/* activate.c: LVs as mapped devices in ulvmd. */
+int lvm_lv_activate(struct lvm_ctx *ctx, const struct lv *lv);
+int lvm_lv_deactivate(struct lvm_ctx *ctx, const struct lv *lv);
+/* Connection to ulvmd; `start` launches it when absent. NULL if none. */
+struct ulvm_client *lvm_client(struct lvm_ctx *ctx, bool start);
+
+/* names.c: LVM's name rules. 0 or -EINVAL with the message printed. */
+int lvm_check_vg_name(const char *name);
+int lvm_check_lv_name(const char *name);
+
+/* Asks "question? [y/n]: " unless -y; true for yes. */
+bool lvm_yes(struct lvm_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -1,0 +1,132 @@
+/* LVs as mapped devices in ulvmd: activation loads the table lib/activate
+ * builds (PV areas on the PVs' device paths) under the name VG-LV and the
+ * uuid LVM-<vg id><lv id>; deactivation removes the device. The daemon's
+ * loop export makes $ULVM_DEV_DIR/VG/LV and mapper/VG-LV from those. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "activate/activate.h"
+#include "lvm.h"
+#include "lvm_int.h"
+#include "ulvm/client.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+
+struct ulvm_client *lvm_client(struct lvm_ctx *ctx, bool start)
+{
+	if (!ctx->client)
+		ctx->client = ulvm_client_open(start ? ULVM_CONNECT_AUTOSTART : 0);
+	return ctx->client;
+}
+
+static const char *dm_name(struct lvm_ctx *ctx, const struct lv *lv)
+{
+	struct strbuf sb = STRBUF_INIT;
+	dm_name_build(&sb, lv->vg->name, lv->name, NULL);
+	const char *s = arena_strdup(&ctx->arena, sb_str(&sb));
+	sb_release(&sb);
+	return s;
+}
+
+int lvm_lv_state(struct lvm_ctx *ctx, const struct lv *lv, struct lvm_lv_state *st)
+{
+	struct ulvm_info info;
+	struct ulvm_client *c = lvm_client(ctx, false);
+
+	memset(st, 0, sizeof(*st));
+	if (!c)
+		return 0;
+	int r = ulvm_info(c, ULVM_DEV_NAME(dm_name(ctx, lv)), &info);
+	if (r == -ENXIO || r == -ENOENT || r == -ENODEV)
+		return 0;
+	if (r < 0)
+		return r;
+	st->active = true;
+	st->live_table = info.live_table;
+	st->suspended = info.suspended;
+	st->read_only = info.read_only;
+	st->open_count = info.open_count;
+	st->major = info.major;
+	st->minor = info.minor;
+	st->size = info.size;
+	snprintf(st->blockdev, sizeof(st->blockdev), "%s", info.blockdev);
+	return 0;
+}
+
+const char *lvm_lv_path(struct lvm_ctx *ctx, const struct lv *lv)
+{
+	return arena_printf(&ctx->arena, "%s/%s/%s", ulvm_dev_dir(), lv->vg->name, lv->name);
+}
+
+const char *lvm_lv_dm_path(struct lvm_ctx *ctx, const struct lv *lv)
+{
+	return arena_printf(&ctx->arena, "%s/mapper/%s", ulvm_dev_dir(), dm_name(ctx, lv));
+}
+
+static const char *pv_path(const struct pv *pv, void *baton)
+{
+	(void)baton;
+	if (pv->fd < 0 || (pv->status & PV_MISSING)) {
+		err_set(ENODEV, "physical volume '%s' is missing", pv->device ? pv->device : "?");
+		return NULL;
+	}
+	return pv->device;
+}
+
+/* Loads the LV's table into a new device, or into the existing one (a
+ * reload, e.g. after lvchange -p). */
+int lvm_lv_activate(struct lvm_ctx *ctx, const struct lv *lv)
+{
+	struct strbuf table = STRBUF_INIT, uuid = STRBUF_INIT;
+	const char *name = dm_name(ctx, lv);
+	bool ro = !(lv->status & LV_WRITE);
+	struct ulvm_info info;
+	int r;
+
+	if (lvm_has(ctx, ARG_test))
+		return 0;
+	if ((r = lv_table(lv, pv_path, NULL, &table)) < 0) {
+		lvm_error("Cannot activate %s/%s: %s", lv->vg->name, lv->name, err_msg());
+		goto out;
+	}
+	struct ulvm_client *c = lvm_client(ctx, true);
+	if (!c) {
+		lvm_error("Cannot activate %s/%s: %s", lv->vg->name, lv->name, err_msg());
+		r = -ECONNREFUSED;
+		goto out;
+	}
+	dm_uuid_build(&uuid, lv->vg->id, lv->id, NULL);
+	bool exists = ulvm_info(c, ULVM_DEV_NAME(name), &info) == 0;
+	if (!exists && (r = ulvm_create(c, name, sb_str(&uuid), ro, NULL)) < 0)
+		goto fail;
+	if ((r = ulvm_load(c, ULVM_DEV_NAME(name), sb_str(&table), ro, NULL)) < 0 ||
+	    (r = ulvm_resume(c, ULVM_DEV_NAME(name), NULL)) < 0) {
+		if (!exists)
+			ulvm_remove(c, ULVM_DEV_NAME(name), true);
+		goto fail;
+	}
+	goto out;
+fail:
+	lvm_error("Failed to activate %s/%s: %s", lv->vg->name, lv->name, err_msg());
+out:
+	sb_release(&table);
+	sb_release(&uuid);
+	return r;
+}
+
+int lvm_lv_deactivate(struct lvm_ctx *ctx, const struct lv *lv)
+{
+	struct lvm_lv_state st;
+	int r = lvm_lv_state(ctx, lv, &st);
+
+	if (r < 0 || !st.active || lvm_has(ctx, ARG_test))
+		return r;
+	if (st.open_count) {
+		lvm_error("Logical volume %s/%s in use.", lv->vg->name, lv->name);
+		return -EBUSY;
+	}
+	if ((r = ulvm_remove(ctx->client, ULVM_DEV_NAME(dm_name(ctx, lv)), false)) < 0)
+		lvm_error("Failed to deactivate %s/%s: %s", lv->vg->name, lv->name, err_msg());
+	return r;
+}

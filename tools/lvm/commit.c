@@ -1,0 +1,183 @@
+/* A metadata change as one commit (design.md "LVM2 inside ulvm"):
+ *   1. the VG as it was read goes to archive/VG_NNNNN-RANDOM.vg
+ *      ("Created *before* executing '<cmd>'");
+ *   2. vg_write, vg_precommit, vg_commit on every metadata area, each step
+ *      leaving the old or the new VG on disk, never neither;
+ *   3. the new VG goes to backup/VG ("Created *after* executing '<cmd>'").
+ * With -t nothing is written. The test hook ULVM_TEST_CRASH_AFTER=write or
+ * =precommit ends the process (status 99) right after that step, as a
+ * machine dying there would. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "format_text/export.h"
+#include "format_text/vg_io.h"
+#include "lvm.h"
+#include "lvm_int.h"
+#include "util/error.h"
+
+struct archive_text {
+	struct archive_text *next;
+	const struct vg *vg;
+	char *text; /* malloc'd file form of the VG as read */
+};
+
+static struct archive_text *pending;
+
+static bool enabled(struct lvm_ctx *ctx, const char *what)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "backup/%s", what);
+	return lvm_config_int(ctx, path, 1) != 0;
+}
+
+int lvm_vg_archive_prepare(struct lvm_ctx *ctx, struct vg *vg)
+{
+	if (!enabled(ctx, "archive"))
+		return 0;
+	struct strbuf sb = STRBUF_INIT;
+	char desc[4200];
+	snprintf(desc, sizeof(desc), "Created *before* executing '%s'", ctx->cmdline);
+	struct export_opts o = {.form = TEXT_FILE, .description = desc, .when = time(NULL)};
+	if (vg_export(vg, &o, &sb) < 0) {
+		sb_release(&sb);
+		return 0; /* the archive is a convenience: never block a change */
+	}
+	struct archive_text *a = calloc(1, sizeof(*a));
+	if (!a)
+		abort();
+	a->vg = vg;
+	a->text = sb_detach(&sb);
+	a->next = pending;
+	pending = a;
+	return 0;
+}
+
+void lvm_archive_forget(struct lvm_ctx *ctx, const struct vg *vg)
+{
+	for (struct archive_text **p = &pending; *p; p = &(*p)->next)
+		if ((*p)->vg == vg) {
+			struct archive_text *a = *p;
+			*p = a->next;
+			free(a->text);
+			free(a);
+			return;
+		}
+}
+
+static int write_file(const char *path, const char *text)
+{
+	char tmp[4500];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t len = strlen(text);
+	if (fd < 0)
+		return -errno;
+	bool ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+	ok &= close(fd) == 0;
+	if (!ok || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Next free NNNNN among archive/VG_NNNNN-*.vg. */
+static unsigned next_index(const char *dir, const char *vgname)
+{
+	DIR *d = opendir(dir);
+	size_t nl = strlen(vgname);
+	unsigned next = 0;
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		unsigned i;
+		if (!strncmp(e->d_name, vgname, nl) && e->d_name[nl] == '_' &&
+		    sscanf(e->d_name + nl + 1, "%5u-", &i) == 1 && i >= next)
+			next = i + 1;
+	}
+	if (d)
+		closedir(d);
+	return next;
+}
+
+static void archive(struct lvm_ctx *ctx, const struct vg *vg)
+{
+	for (struct archive_text *a = pending; a; a = a->next) {
+		if (a->vg != vg)
+			continue;
+		char dir[4200], path[4400];
+		unsigned rnd = 0;
+		snprintf(dir, sizeof(dir), "%s/archive", lvm_system_dir());
+		mkdir(lvm_system_dir(), 0755);
+		mkdir(dir, 0700);
+		if (getrandom(&rnd, sizeof(rnd), 0) < 0)
+			rnd = (unsigned)time(NULL);
+		snprintf(path, sizeof(path), "%s/%s_%05u-%u.vg", dir, vg->name,
+			 next_index(dir, vg->name), rnd & 0x7fffffff);
+		if (write_file(path, a->text) < 0)
+			lvm_warn("Failed to archive volume group %s to %s.", vg->name, path);
+		lvm_archive_forget(ctx, vg);
+		return;
+	}
+}
+
+int lvm_vg_backup(struct lvm_ctx *ctx, const struct vg *vg)
+{
+	char dir[4200], path[4400], desc[4200];
+	if (!enabled(ctx, "backup"))
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/backup", lvm_system_dir());
+	mkdir(lvm_system_dir(), 0755);
+	mkdir(dir, 0700);
+	snprintf(path, sizeof(path), "%s/%s", dir, vg->name);
+	snprintf(desc, sizeof(desc), "Created *after* executing '%s'", ctx->cmdline);
+	if (vg_backup_file(vg, path, desc) < 0) {
+		lvm_warn("Failed to write backup of volume group %s: %s", vg->name, err_msg());
+		return -EIO;
+	}
+	return 0;
+}
+
+static void crash_point(const char *step)
+{
+	const char *c = getenv("ULVM_TEST_CRASH_AFTER");
+	if (c && !strcmp(c, step))
+		_exit(99);
+}
+
+int lvm_vg_commit(struct lvm_ctx *ctx, struct vg *vg)
+{
+	int r;
+
+	if (lvm_has(ctx, ARG_test))
+		return 0;
+	archive(ctx, vg);
+	if ((r = vg_write(vg, ctx->cmdline)) < 0) {
+		lvm_error("Failed to write VG %s: %s", vg->name, err_msg());
+		vg_revert(vg);
+		return r;
+	}
+	crash_point("write");
+	if ((r = vg_precommit(vg)) < 0) {
+		lvm_error("Failed to precommit VG %s: %s", vg->name, err_msg());
+		vg_revert(vg);
+		return r;
+	}
+	crash_point("precommit");
+	if ((r = vg_commit(vg)) < 0) {
+		lvm_error("Failed to commit VG %s: %s", vg->name, err_msg());
+		return r;
+	}
+	vg->stale_mdas = 0;
+	lvm_vg_backup(ctx, vg);
+	return 0;
+}
