@@ -79,4 +79,19 @@ int lvm_check_lv_name(const char *name);
 /* Asks "question? [y/n]: " unless -y; true for yes. */
 bool lvm_yes(struct lvm_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* pvcreate.c: formats one device as an orphan PV (uuid NULL: new one). */
+int lvm_pv_create(struct lvm_ctx *ctx, const char *path, const char *uuid);
+bool lvm_dev_mounted(const char *path);
+
+/* vgcreate.c: helpers shared with vgextend. */
+uint32_t lvm_extent_size(struct lvm_ctx *ctx); /* -s in sectors, 0 (printed) when bad */
+int lvm_prepare_pvs(struct lvm_ctx *ctx, const char *vgname, char **devs, int n);
+const char **lvm_pv_paths(struct lvm_ctx *ctx, char **devs, int n);
+
+/* lvremove.c: deactivates `lv` (refusing an open one; asks about an active
+ * one unless -f) and unlinks it from `vg`. 0 or -1 (printed). */
+int lvm_lv_remove(struct lvm_ctx *ctx, struct vg *vg, struct lv *lv);
+/* vgremove.c: rewrites a PV as an orphan in the same geometry. */
+int lvm_pv_orphan(struct lvm_ctx *ctx, struct pv *pv);
+
 #endif
