@@ -74,8 +74,8 @@ int lvm_lvs(struct lvm_ctx *ctx)
 		return st;
 	size_t n = (size_t)ctx->argc + 1;
 	struct lvs_run run = {r, arena_alloc(&ctx->arena, n * sizeof(char *)),
-			      arena_alloc(&ctx->arena, n * sizeof(char *)), arena_alloc(&ctx->arena, n),
-			      ctx->argc};
+			      arena_alloc(&ctx->arena, n * sizeof(char *)),
+			      arena_alloc(&ctx->arena, n), ctx->argc};
 	for (int i = 0; i < ctx->argc; i++)
 		if (lvm_split_lv_name(ctx, ctx->argv[i], &run.vg[i], &run.lv[i]) < 0) {
 			report_free(r);

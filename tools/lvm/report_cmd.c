@@ -1,5 +1,6 @@
 /* Shared by the reporting commands (report_cmd.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>

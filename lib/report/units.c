@@ -1,0 +1,135 @@
+/* LVM2's size display (see units.h for the rules). */
+#include "units.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <float.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/error.h"
+
+#define KIB UINT64_C(1024)
+#define KB  UINT64_C(1000)
+
+/* Bytes per unit for one letter; 0 when the letter is no unit. */
+static uint64_t letter_factor(char c)
+{
+	static const char bin[] = "kmgtpe", dec[] = "KMGTPE";
+	const char *p;
+	uint64_t f = 1;
+
+	switch (c) {
+	case 'h':
+	case 'H':
+	case 'r':
+	case 'R':
+	case 'b':
+	case 'B':
+		return 1;
+	case 's':
+	case 'S':
+		return 512;
+	}
+	if (c && (p = strchr(bin, c)))
+		for (long i = 0; i <= p - bin; i++)
+			f *= KIB;
+	else if (c && (p = strchr(dec, c)))
+		for (long i = 0; i <= p - dec; i++)
+			f *= KB;
+	else
+		return 0;
+	return f;
+}
+
+int units_parse(const char *arg, struct units *u)
+{
+	const char *s = arg;
+	uint64_t mult = 1;
+	double custom = 0;
+	char *end;
+
+	if (isdigit((unsigned char)*s)) {
+		custom = strtod(s, &end);
+		mult = strtoull(s, NULL, 10);
+		/* An integral multiple is computed exactly. */
+		double diff = (double)mult - custom;
+		if (diff < DBL_EPSILON && diff > -DBL_EPSILON)
+			custom = 0;
+		s = end;
+	}
+	/* One letter exactly, as LVM2's strict mode. */
+	if (!s[0] || s[1] || !letter_factor(s[0]))
+		return err_set(EINVAL, "invalid units specification");
+	u->type = mult == 1 && custom == 0 ? s[0] : 'U';
+	if (strchr("hHrR", s[0])) {
+		u->type = s[0];
+		u->factor = 1;
+		return 0;
+	}
+	u->factor = custom != 0 ? (uint64_t)(custom * (double)letter_factor(s[0]))
+				: mult * letter_factor(s[0]);
+	return 0;
+}
+
+uint64_t units_factor_prefix(const char *s, const char **end)
+{
+	uint64_t f = letter_factor(*s);
+
+	if (!f || strchr("hHrR", *s))
+		return 0;
+	*end = s + 1;
+	return f;
+}
+
+/* The suffix letter LVM2 shows for a unit type that is not human. */
+static char unit_letter(char type)
+{
+	if (strchr("KMGTPE", type) || strchr("kmgtpe", type))
+		return type;
+	return (char)toupper((unsigned char)type); /* b B s S U */
+}
+
+void units_format(const struct units *u, uint64_t sectors, char *buf, size_t size)
+{
+	bool human = strchr("hHrR", u->type) != NULL;
+	uint64_t bytes = sectors * 512, div;
+	const char *prefix = "";
+	char letter;
+
+	if (!human) {
+		letter = unit_letter(u->type);
+		if (!sectors) {
+			snprintf(buf, size, "0%.*s", u->suffix ? 1 : 0, &letter);
+			return;
+		}
+		int prec = letter == 'B' || letter == 'S' ? 0 : 2;
+		snprintf(buf, size, "%.*f%.*s", prec, (double)bytes / (double)u->factor,
+			 u->suffix ? 1 : 0, &letter);
+		return;
+	}
+	/* Human forms always carry their suffix; zero's "suffix" is a blank. */
+	if (!sectors) {
+		snprintf(buf, size, "0%s", u->suffix ? " " : "");
+		return;
+	}
+	bool si = u->type == 'H' || u->type == 'R';
+	uint64_t step = si ? KB : KIB;
+	const char *letters = si ? "EPTGMKB" : "eptgmkb";
+	unsigned s;
+
+	div = step * step * step * step * step * step;
+	for (s = 0; s < 6 && bytes < div; s++)
+		div /= step;
+	letter = letters[s];
+	if (s < 6 && (u->type == 'r' || u->type == 'R')) {
+		/* Mark values that two decimals would round up. */
+		double d = 100. * (double)bytes / (double)div;
+		uint64_t down = (uint64_t)d, near = (uint64_t)(d + 0.5);
+		if (down != near)
+			prefix = "<";
+	}
+	int prec = toupper((unsigned char)letter) == 'B' ? 0 : 2;
+	snprintf(buf, size, "%s%.*f%c", prefix, prec, (double)bytes / (double)div, letter);
+}
