@@ -1,0 +1,144 @@
+/* Checking and small metadata edits: vgck (--updatemetadata rewrites
+ * stale or damaged copies), pvck, pvchange -x, vgcfgbackup. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "format_text/pv_io.h"
+#include "format_text/vg_io.h"
+#include "lvm.h"
+#include "lvm_int.h"
+#include "util/error.h"
+
+static int vgck_vg(struct lvm_ctx *ctx, struct vg *vg, void *baton)
+{
+	(void)baton;
+	if (vg_validate(vg) < 0) {
+		lvm_error("%s", err_msg());
+		return LVM_EFAILED;
+	}
+	if (!vg->stale_mdas || !lvm_has(ctx, ARG_updatemetadata))
+		return LVM_OK;
+	return lvm_vg_commit(ctx, vg) < 0 ? LVM_EFAILED : LVM_OK;
+}
+
+int lvm_vgck(struct lvm_ctx *ctx)
+{
+	unsigned flags = lvm_has(ctx, ARG_updatemetadata) ? LVM_READ_WRITE : 0;
+	return lvm_for_each_vg(ctx, ctx->argv, ctx->argc, flags, vgck_vg, NULL);
+}
+
+static int pvck_one(const char *path)
+{
+	struct pv_label l;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), bad = 0;
+
+	if (fd < 0) {
+		lvm_error("Cannot use %s: %s", path, strerror(errno));
+		return LVM_EFAILED;
+	}
+	if (label_read(fd, path, &l) < 0) {
+		lvm_error("%s", err_msg());
+		close(fd);
+		return LVM_EFAILED;
+	}
+	for (unsigned m = 0; m < l.n_mdas; m++) {
+		struct mda_copy c;
+		mda_copy_read(fd, path, &l, m, &c);
+		free(c.text);
+		if (!c.header_ok) {
+			lvm_error("%s: metadata area %u header is damaged", path, m + 1);
+			bad = 1;
+		}
+	}
+	close(fd);
+	return bad ? LVM_EFAILED : LVM_OK;
+}
+
+int lvm_pvck(struct lvm_ctx *ctx)
+{
+	int status = LVM_OK;
+	if (ctx->argc < 1) {
+		lvm_error("Please enter a physical volume path");
+		return LVM_EINVALID;
+	}
+	for (int i = 0; i < ctx->argc; i++) {
+		int r = pvck_one(ctx->argv[i]);
+		if (r > status)
+			status = r;
+	}
+	return status;
+}
+
+static int pvchange_one(struct lvm_ctx *ctx, const char *path)
+{
+	struct lvm_dev *d = lvm_dev_find(ctx, path);
+	if (!d || !d->is_pv) {
+		lvm_error("Failed to find physical volume \"%s\".", path);
+		return -1;
+	}
+	if (!d->vgname) {
+		lvm_error("Unable to change allocatability of orphan PV %s.", path);
+		return -1;
+	}
+	struct vg *vg = lvm_vg_read(ctx, d->vgname, LVM_READ_WRITE);
+	struct pv *pv = vg ? vg_find_pv(vg, d->label.pv_uuid) : NULL;
+	if (!pv)
+		return -1;
+	bool on = lvm_num(ctx, ARG_allocatable, 1);
+	if (on == !!(pv->status & PV_ALLOCATABLE)) {
+		lvm_print("Physical volume \"%s\" is already %sallocatable.", path, on ? "" : "un");
+		lvm_vg_release(ctx, vg);
+		return 1;
+	}
+	pv->status = on ? pv->status | PV_ALLOCATABLE : pv->status & ~(uint64_t)PV_ALLOCATABLE;
+	int r = lvm_vg_commit(ctx, vg);
+	lvm_vg_release(ctx, vg);
+	if (r < 0)
+		return -1;
+	lvm_print("Physical volume \"%s\" changed", path);
+	return 0;
+}
+
+int lvm_pvchange(struct lvm_ctx *ctx)
+{
+	unsigned changed = 0, not = 0;
+	if (!lvm_has(ctx, ARG_allocatable) || ctx->argc < 1) {
+		lvm_error("No command with matching syntax recognised.  Run 'pvchange --help' for "
+			  "more information.");
+		return LVM_EINVALID;
+	}
+	for (int i = 0; i < ctx->argc; i++) {
+		if (pvchange_one(ctx, ctx->argv[i]) == 0)
+			changed++;
+		else
+			not ++;
+	}
+	lvm_print("%u physical volume%s changed / %u physical volume%s not changed", changed,
+		  changed == 1 ? "" : "s", not, not == 1 ? "" : "s");
+	return not ? LVM_EFAILED : LVM_OK;
+}
+
+static int backup_vg(struct lvm_ctx *ctx, struct vg *vg, void *baton)
+{
+	(void)baton;
+	const char *file = lvm_str(ctx, ARG_file, NULL);
+	if (file) {
+		char desc[4200];
+		snprintf(desc, sizeof(desc), "Created *after* executing '%s'", ctx->cmdline);
+		if (vg_backup_file(vg, file, desc) < 0) {
+			lvm_error("%s", err_msg());
+			return LVM_EFAILED;
+		}
+	} else if (lvm_vg_backup(ctx, vg) < 0)
+		return LVM_EFAILED;
+	lvm_print("Volume group \"%s\" successfully backed up.", vg->name);
+	return LVM_OK;
+}
+
+int lvm_vgcfgbackup(struct lvm_ctx *ctx)
+{
+	return lvm_for_each_vg(ctx, ctx->argv, ctx->argc, LVM_READ_ALLOW_MISSING, backup_vg, NULL);
+}
