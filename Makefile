@@ -28,9 +28,10 @@ build: deps $(BUILD)/build.ninja
 asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 
-# The whole suite: unit + functional tests on the normal build, then both
-# again on the AddressSanitizer + UBSan build.
+# The whole suite: a short fuzz run of every parser, then unit + functional
+# tests on the normal build, then both again on the ASan + UBSan build.
 check: test-deps build asan
+	tests/fuzz/run
 	tests/run-all $(BUILD) $(ASAN_BUILD)
 
 unit: build
@@ -75,7 +76,7 @@ help:
 	@echo "  make func       functional scenario tests only (plain build)"
 	@echo "  make check-asan the suite on the ASan+UBSan build only"
 	@echo "  make bench      benchmarks against nbdkit, qemu-nbd (prints a table)"
-	@echo "  make fuzz       long fuzz runs of the parsers (clang, libFuzzer)"
+	@echo "  make fuzz       long fuzz runs of the parsers (clang, libFuzzer; 10 min each)"
 	@echo "  make soak       long-running I/O soak tests"
 	@echo "  make format     clang-format every C file"
 	@echo "  make lint       cppcheck over the tree"
