@@ -18,8 +18,31 @@
 #include "metadata/uuid.h"
 #include "util/error.h"
 
-/* True when `path` (or what it resolves to) is the source of a mount. */
+static bool source_mounted(const char *path);
+
+/* True when `path` (or what it resolves to) is the source of a mount, or
+ * an image file behind a loop device that is. */
 bool lvm_dev_mounted(const char *path)
+{
+	char want[PATH_MAX], back[PATH_MAX], p[300];
+	if (source_mounted(path) || !realpath(path, want))
+		return source_mounted(path);
+	for (unsigned n = 0; n < 1024; n++) {
+		snprintf(p, sizeof(p), "/sys/block/loop%u/loop/backing_file", n);
+		FILE *f = fopen(p, "re");
+		if (!f)
+			continue;
+		bool same = fgets(back, sizeof(back), f) && (back[strcspn(back, "\n")] = 0, 1) &&
+			    !strcmp(back, want);
+		fclose(f);
+		snprintf(p, sizeof(p), "/dev/loop%u", n);
+		if (same && source_mounted(p))
+			return true;
+	}
+	return false;
+}
+
+static bool source_mounted(const char *path)
 {
 	char want[PATH_MAX], src[PATH_MAX], mnt[PATH_MAX], line[3 * PATH_MAX];
 	FILE *f = fopen("/proc/self/mounts", "re");
