@@ -285,6 +285,7 @@ void report_free(struct report *r)
 {
 	if (!r)
 		return;
+	sel_free(r->sel);
 	free(r->rows);
 	free(r->keys);
 	arena_release(&r->a);

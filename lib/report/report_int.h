@@ -134,6 +134,8 @@ bool report_field_allowed(enum report_kind kind, const struct field_def *f);
 struct sel_node *sel_parse(struct report *r, const char *text);
 bool sel_match(struct report *r, const struct sel_node *n, const struct report_obj *obj);
 bool sel_uses_segs(const struct sel_node *n);
+/* Releases the compiled regexes (the nodes live in the report's arena). */
+void sel_free(struct sel_node *n);
 
 /* Output (output.c). */
 void report_print(struct report *r, FILE *out);

@@ -332,3 +332,13 @@ bool sel_match(struct report *r, const struct sel_node *n, const struct report_o
 	}
 	return false;
 }
+
+void sel_free(struct sel_node *n)
+{
+	if (!n)
+		return;
+	sel_free(n->l);
+	sel_free(n->r);
+	if (n->re)
+		regfree(n->re);
+}
