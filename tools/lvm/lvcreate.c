@@ -305,6 +305,14 @@ int lvm_lvcreate(struct lvm_ctx *ctx)
 	if (extents(ctx, vg, &p) < 0)
 		return LVM_EINVALID;
 	struct lv *lv = allocate(ctx, vg, &p);
+	/* Test hook: N more LVs NAME_1..NAME_N in the same commit (bench). */
+	const char *bulk = getenv("ULVM_TEST_LVCREATE_COUNT");
+	for (long i = 1, n = bulk ? atol(bulk) : 0; lv && i < n; i++) {
+		struct lvcreate q = p;
+		q.lvname = arena_printf(&ctx->arena, "%s_%ld", p.lvname, i);
+		if (!allocate(ctx, vg, &q))
+			return LVM_EFAILED;
+	}
 	if (!lv || lvm_vg_commit(ctx, vg) < 0)
 		return LVM_EFAILED;
 	if (activate_new(ctx, vg, lv) < 0)

@@ -5,7 +5,9 @@
  *
  * Test hooks (environment, read only by tests):
  *   ULVM_TEST_CRASH_AFTER=write|precommit  commit.c exits with status 99
- *       right after that commit step, as if the machine died there. */
+ *       right after that commit step, as if the machine died there.
+ *   ULVM_TEST_LVCREATE_COUNT=N  lvcreate makes N LVs (NAME, NAME_1 ...)
+ *       in one commit, to build large VGs fast for benchmarks. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
