@@ -91,7 +91,28 @@ static char unit_letter(char type)
 	return (char)toupper((unsigned char)type); /* b B s S U */
 }
 
+/* LVM2's long suffixes (" MiB", " kB", " B"): *display commands. */
+static const char *long_suffix(char letter)
+{
+	static const char bin[] = "kmgtpe", dec[] = "KMGTPE";
+	static const char *const lbin[] = {" KiB", " MiB", " GiB", " TiB", " PiB", " EiB"};
+	static const char *const ldec[] = {" kB", " MB", " GB", " TB", " PB", " EB"};
+	const char *p;
+
+	if ((p = strchr(bin, letter)))
+		return lbin[p - bin];
+	if ((p = strchr(dec, letter)))
+		return ldec[p - dec];
+	return letter == 'S' ? " Se" : letter == 'U' ? " Un" : " B";
+}
+
 void units_format(const struct units *u, uint64_t sectors, char *buf, size_t size)
+{
+	units_format_form(u, sectors, false, buf, size);
+}
+
+void units_format_form(const struct units *u, uint64_t sectors, bool long_form, char *buf,
+		       size_t size)
 {
 	bool human = strchr("hHrR", u->type) != NULL;
 	uint64_t bytes = sectors * 512, div;
@@ -100,18 +121,20 @@ void units_format(const struct units *u, uint64_t sectors, char *buf, size_t siz
 
 	if (!human) {
 		letter = unit_letter(u->type);
+		const char *sfx = !u->suffix  ? ""
+				  : long_form ? long_suffix(letter)
+					      : (char[2]){letter, 0};
 		if (!sectors) {
-			snprintf(buf, size, "0%.*s", u->suffix ? 1 : 0, &letter);
+			snprintf(buf, size, "0%s", sfx);
 			return;
 		}
 		int prec = letter == 'B' || letter == 'S' ? 0 : 2;
-		snprintf(buf, size, "%.*f%.*s", prec, (double)bytes / (double)u->factor,
-			 u->suffix ? 1 : 0, &letter);
+		snprintf(buf, size, "%.*f%s", prec, (double)bytes / (double)u->factor, sfx);
 		return;
 	}
 	/* Human forms always carry their suffix; zero's "suffix" is a blank. */
 	if (!sectors) {
-		snprintf(buf, size, "0%s", u->suffix ? " " : "");
+		snprintf(buf, size, "0%s", !u->suffix ? "" : long_form ? "   " : " ");
 		return;
 	}
 	bool si = u->type == 'H' || u->type == 'R';
@@ -131,5 +154,6 @@ void units_format(const struct units *u, uint64_t sectors, char *buf, size_t siz
 			prefix = "<";
 	}
 	int prec = toupper((unsigned char)letter) == 'B' ? 0 : 2;
-	snprintf(buf, size, "%s%.*f%c", prefix, prec, (double)bytes / (double)div, letter);
+	snprintf(buf, size, "%s%.*f%s", prefix, prec, (double)bytes / (double)div,
+		 long_form ? long_suffix(letter) : (char[2]){letter, 0});
 }

@@ -37,5 +37,9 @@ uint64_t units_factor_prefix(const char *s, const char **end);
 /* Formats `sectors` (512-byte units) into `buf` as LVM2's report shows
  * it: "12.00m", "<1.95g", "98304S", "0 ". */
 void units_format(const struct units *u, uint64_t sectors, char *buf, size_t size);
+/* The same with LVM2's long suffix when `long_form` ("156.00 MiB", zero
+ * as "0   "), as vgdisplay/pvdisplay/lvdisplay print sizes. */
+void units_format_form(const struct units *u, uint64_t sectors, bool long_form, char *buf,
+		       size_t size);
 
 #endif
