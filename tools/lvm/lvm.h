@@ -201,13 +201,15 @@ enum lvm_read_flags {
 	LVM_READ_ALLOW_MISSING = 1u << 1, /* PVs may be missing (fd -1, PV_MISSING) */
 	LVM_READ_QUIET = 1u << 2,	  /* no "not found" message */
 	LVM_READ_NOLOCK = 1u << 3,	  /* the caller holds the lock already */
+	LVM_READ_EXPORTED = 1u << 4,	  /* LVM_READ_WRITE of an exported VG (vgimport) */
 };
 
 /* Takes the VG lock (shared, or exclusive with LVM_READ_WRITE; held until
  * the command ends), scans and reads VG `name` from its PVs. Returns the
  * VG (release with lvm_vg_release, or leave it to the end of the command)
  * or NULL with the message printed ("Volume group "x" not found"). Refuses
- * a VG with missing PVs unless LVM_READ_ALLOW_MISSING. */
+ * a VG with missing PVs unless LVM_READ_ALLOW_MISSING, and writing to an
+ * exported VG unless LVM_READ_EXPORTED. */
 struct vg *lvm_vg_read(struct lvm_ctx *ctx, const char *name, unsigned flags);
 void lvm_vg_release(struct lvm_ctx *ctx, struct vg *vg);
 
@@ -222,7 +224,8 @@ static inline bool lvm_vg_is_orphan(const struct vg *vg)
 }
 
 /* Runs fn on each VG named in names[0..n) (or on every VG, sorted, when n
- * is 0): "Volume group "x" not found" for an unknown one. Each VG is read
+ * is 0; "@tag" names every VG with that tag): "Volume group "x" not found"
+ * for an unknown one. Each VG is read
  * with `flags`, released after fn. Returns the worst exit status. */
 typedef int (*lvm_vg_fn)(struct lvm_ctx *ctx, struct vg *vg, void *baton);
 int lvm_for_each_vg(struct lvm_ctx *ctx, char **names, int n, unsigned flags, lvm_vg_fn fn,

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backup_file.h"
 #include "format_text/disk_io.h"
 #include "format_text/pv_io.h"
 #include "lvm.h"
@@ -140,6 +141,38 @@ static int format_opts(struct lvm_ctx *ctx, struct pv_format_opts *o)
 	return 0;
 }
 
+/* pe_start (sectors) of the PV named by --uuid in --restorefile; 0 = none. */
+static uint64_t restore_pe_start;
+
+/* --restorefile: the PV with `uuid` in the backup gives the geometry, so
+ * vgcfgrestore finds its extents where they were. Another device already
+ * carrying the uuid is refused. 0 or LVM_EFAILED (printed). */
+static int restore_geometry(struct lvm_ctx *ctx, const char *uuid, const char *path)
+{
+	const char *file = lvm_str(ctx, ARG_restorefile, "");
+	struct vg *vg = lvm_backup_import(file, NULL);
+	if (!vg)
+		return LVM_EFAILED;
+	struct pv *pv = vg_find_pv(vg, uuid);
+	if (!pv) {
+		lvm_error("Can't find uuid %s in backup file %s", lvm_str(ctx, ARG_uuid, ""), file);
+		vg_free(vg);
+		return LVM_EFAILED;
+	}
+	restore_pe_start = pv->pe_start;
+	vg_free(vg);
+	lvm_scan(ctx);
+	struct lvm_dev *self = lvm_dev_find(ctx, path);
+	for (unsigned i = 0; i < ctx->n_devs; i++)
+		if (ctx->devs[i].is_pv && &ctx->devs[i] != self &&
+		    !strcmp(ctx->devs[i].label.pv_uuid, uuid)) {
+			lvm_error("uuid %s already in use on \"%s\".", lvm_str(ctx, ARG_uuid, ""),
+				  ctx->devs[i].path);
+			return LVM_EFAILED;
+		}
+	return 0;
+}
+
 /* Formats one device as an orphan PV. Returns 0 or -errno (printed). */
 int lvm_pv_create(struct lvm_ctx *ctx, const char *path, const char *uuid)
 {
@@ -172,6 +205,8 @@ int lvm_pv_create(struct lvm_ctx *ctx, const char *path, const char *uuid)
 	if (format_opts(ctx, &o) < 0)
 		return -EINVAL;
 	o.uuid = uuid;
+	if (restore_pe_start)
+		o.pe_start = restore_pe_start;
 	int fd = open_checked(ctx, path, &wipe);
 	if (fd < 0)
 		return -EPERM;
@@ -217,6 +252,9 @@ int lvm_pvcreate(struct lvm_ctx *ctx)
 		}
 	}
 	if (lvm_lock_global(ctx, true) < 0)
+		return LVM_EFAILED;
+	if (lvm_has(ctx, ARG_restorefile) && lvm_has(ctx, ARG_uuid) &&
+	    restore_geometry(ctx, uuid, ctx->argv[0]))
 		return LVM_EFAILED;
 	for (int i = 0; i < ctx->argc; i++)
 		if (lvm_pv_create(ctx, ctx->argv[i], lvm_has(ctx, ARG_uuid) ? uuid : NULL) < 0)

@@ -50,6 +50,11 @@ struct vg *lvm_vg_read(struct lvm_ctx *ctx, const char *name, unsigned flags)
 		vg_close(vg);
 		return NULL;
 	}
+	if (write && (vg->status & VG_EXPORTED) && !(flags & LVM_READ_EXPORTED)) {
+		lvm_error("Volume group %s is exported", name);
+		vg_close(vg);
+		return NULL;
+	}
 	if (write && lvm_vg_archive_prepare(ctx, vg) < 0) {
 		vg_close(vg);
 		return NULL;
@@ -97,6 +102,29 @@ struct vg *lvm_orphans_read(struct lvm_ctx *ctx)
 	return vg;
 }
 
+/* "@tag" operand: every VG carrying the tag (none is not an error). */
+static int for_each_tagged_vg(struct lvm_ctx *ctx, const char *tag, unsigned flags, lvm_vg_fn fn,
+			      void *baton)
+{
+	const char **all = NULL;
+	unsigned n = lvm_vg_names(ctx, &all);
+	int status = LVM_OK;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct vg *vg = lvm_vg_read(ctx, all[i], flags | LVM_READ_QUIET);
+		if (!vg)
+			continue;
+		bool has = false;
+		for (const struct str_list *t = vg->tags; t && !has; t = t->next)
+			has = !strcmp(t->s, tag);
+		int r = has ? fn(ctx, vg, baton) : LVM_OK;
+		if (r > status)
+			status = r;
+		lvm_vg_release(ctx, vg);
+	}
+	return status;
+}
+
 int lvm_for_each_vg(struct lvm_ctx *ctx, char **names, int n, unsigned flags, lvm_vg_fn fn,
 		    void *baton)
 {
@@ -108,6 +136,12 @@ int lvm_for_each_vg(struct lvm_ctx *ctx, char **names, int n, unsigned flags, lv
 		names = (char **)all;
 	}
 	for (int i = 0; i < n; i++) {
+		if (names[i][0] == '@') {
+			int r = for_each_tagged_vg(ctx, names[i] + 1, flags, fn, baton);
+			if (r > status)
+				status = r;
+			continue;
+		}
 		struct vg *vg = lvm_vg_read(ctx, names[i], flags);
 		if (!vg) {
 			lvm_error("Cannot process volume group %s", names[i]);
