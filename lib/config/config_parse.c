@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,10 @@ struct parser {
 	enum tok t;
 	int line;
 	struct cfg_tree *tree;
+	/* Every node by (parent, key), so a repeated key finds its node in
+	 * O(1) even in a section with 10,000 LVs (open addressing). */
+	struct cfg_node **index;
+	size_t index_cap, index_len;
 };
 
 static bool is_space(char c)
@@ -248,23 +253,66 @@ static int parse_value(struct parser *p, struct cfg_node *n)
 	return next_token(p);
 }
 
-/* The child of `parent` named `key`, created at the end when absent. */
-static struct cfg_node *child_node(struct cfg_tree *t, struct cfg_node *parent, const char *key,
-				   size_t n)
+static size_t node_hash(const struct cfg_node *parent, const char *key, size_t n)
 {
-	struct cfg_node **pp = &parent->child;
-	for (; *pp; pp = &(*pp)->sib)
-		if (strlen((*pp)->key) == n && !memcmp((*pp)->key, key, n))
-			return *pp;
-	struct cfg_node *c = arena_alloc(&t->arena, sizeof(*c));
-	c->key = arena_strndup(&t->arena, key, n);
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)(uintptr_t)parent;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static void index_put(struct parser *p, struct cfg_node *c)
+{
+	size_t mask = p->index_cap - 1;
+	size_t i = node_hash(c->parent, c->key, strlen(c->key)) & mask;
+
+	while (p->index[i])
+		i = (i + 1) & mask;
+	p->index[i] = c;
+	p->index_len++;
+}
+
+static void index_grow(struct parser *p)
+{
+	struct cfg_node **old = p->index;
+	size_t old_cap = p->index_cap;
+
+	p->index_cap = old_cap ? old_cap * 2 : 256;
+	p->index = calloc(p->index_cap, sizeof(*p->index));
+	if (!p->index)
+		abort();
+	p->index_len = 0;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i])
+			index_put(p, old[i]);
+	free(old);
+}
+
+/* The child of `parent` named `key`, created at `*tail` (the end of the
+ * section, which the caller tracks) when absent. */
+static struct cfg_node *child_node(struct parser *p, struct cfg_node *parent, const char *key,
+				   size_t n, struct cfg_node ***tail)
+{
+	if (p->index_len * 2 >= p->index_cap)
+		index_grow(p);
+	size_t mask = p->index_cap - 1;
+	for (size_t i = node_hash(parent, key, n) & mask; p->index[i]; i = (i + 1) & mask) {
+		struct cfg_node *c = p->index[i];
+		if (c->parent == parent && !memcmp(c->key, key, n) && c->key[n] == '\0')
+			return c;
+	}
+	struct cfg_node *c = arena_alloc(&p->tree->arena, sizeof(*c));
+	c->key = arena_strndup(&p->tree->arena, key, n);
 	c->parent = parent;
-	*pp = c;
+	**tail = c;
+	*tail = &c->sib;
+	index_put(p, c);
 	return c;
 }
 
 /* item := key '=' value | key '{' item* '}'; `depth` guards the stack. */
-static int parse_item(struct parser *p, struct cfg_node *parent, int depth)
+static int parse_item(struct parser *p, struct cfg_node *parent, struct cfg_node ***tail, int depth)
 {
 	const char *key = p->tb;
 	size_t n = (size_t)(p->te - p->tb);
@@ -283,7 +331,7 @@ static int parse_item(struct parser *p, struct cfg_node *parent, int depth)
 	}
 	if (!n)
 		return err_set(EINVAL, "config line %d: empty section identifier", p->line);
-	struct cfg_node *node = child_node(p->tree, parent, key, n);
+	struct cfg_node *node = child_node(p, parent, key, n, tail);
 	if ((r = next_token(p)) < 0)
 		return r;
 	if (p->t == TOK_SECTION_B) {
@@ -292,10 +340,14 @@ static int parse_item(struct parser *p, struct cfg_node *parent, int depth)
 				       p->line, node->key);
 		if ((r = next_token(p)) < 0)
 			return r;
+		/* A section given twice goes on where it ended. */
+		struct cfg_node **child_tail = &node->child;
+		while (*child_tail)
+			child_tail = &(*child_tail)->sib;
 		while (p->t != TOK_SECTION_E) {
 			if (p->t == TOK_EOF)
 				return err_set(EINVAL, "config line %d: missing '}'", p->line);
-			if ((r = parse_item(p, node, depth + 1)) < 0)
+			if ((r = parse_item(p, node, &child_tail, depth + 1)) < 0)
 				return r;
 		}
 		return next_token(p);
@@ -335,9 +387,11 @@ struct cfg_tree *cfg_parse(const char *text, size_t len)
 	    .line = 1,
 	    .tree = cfg_new(),
 	};
+	struct cfg_node **tail = &p.tree->root.child;
 	int r = next_token(&p);
 	while (r >= 0 && p.t != TOK_EOF)
-		r = parse_item(&p, &p.tree->root, 0);
+		r = parse_item(&p, &p.tree->root, &tail, 0);
+	free(p.index);
 	if (r < 0) {
 		cfg_free(p.tree);
 		errno = -r;

@@ -132,7 +132,8 @@ static int import_segment(struct vg *vg, struct lv *lv, const struct cfg_node *s
 	return st->text_import(vg, seg, sn);
 }
 
-static int import_lv_header(struct vg *vg, const struct cfg_node *sn)
+/* LV names are unique: the parser merges a section given twice. */
+static int import_lv_header(struct vg *vg, const struct cfg_node *sn, struct lv ***tail)
 {
 	char id[33];
 	const char *s;
@@ -140,9 +141,7 @@ static int import_lv_header(struct vg *vg, const struct cfg_node *sn)
 
 	if ((r = get_id(sn, "LV", id)) < 0)
 		return r;
-	if (vg_find_lv(vg, sn->key))
-		return err_set(EINVAL, "LV '%s' is listed twice", sn->key);
-	struct lv *lv = vg_add_lv(vg, sn->key, id);
+	struct lv *lv = vg_add_lv_at(vg, tail, sn->key, id);
 	if ((r = get_flags(sn, FLAGS_LV, &lv->status)) < 0 ||
 	    (r = get_tags(&vg->arena, sn, &lv->tags)) < 0)
 		return r;
@@ -164,9 +163,8 @@ static int import_lv_header(struct vg *vg, const struct cfg_node *sn)
 	return 0;
 }
 
-static int import_lv_segments(struct vg *vg, const struct cfg_node *sn)
+static int import_lv_segments(struct vg *vg, struct lv *lv, const struct cfg_node *sn)
 {
-	struct lv *lv = vg_find_lv(vg, sn->key);
 	uint32_t count;
 	char key[32];
 	int r;
@@ -229,14 +227,17 @@ static int import_vg(struct vg *vg, const struct cfg_node *sn)
 					       n->key);
 	if (cfg_get_section(sn, "logical_volumes", &lvs) < 0)
 		return vg_validate(vg);
-	/* LVs first, then segments, which may name LVs defined later. */
+	/* LVs first, then segments, which may name LVs defined later. The
+	 * LV list follows the section order, so both walk side by side. */
+	struct lv **tail = NULL;
 	for (n = lvs->child; n; n = n->sib)
-		if (n->v || (r = import_lv_header(vg, n)) < 0)
+		if (n->v || (r = import_lv_header(vg, n, &tail)) < 0)
 			return r < 0
 				   ? r
 				   : err_set(EINVAL, "stray value '%s' in logical_volumes", n->key);
-	for (n = lvs->child; n; n = n->sib)
-		if ((r = import_lv_segments(vg, n)) < 0)
+	struct lv *lv = vg->lvs;
+	for (n = lvs->child; n; n = n->sib, lv = lv->next)
+		if ((r = import_lv_segments(vg, lv, n)) < 0)
 			return r;
 	return vg_validate(vg);
 }

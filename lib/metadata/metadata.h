@@ -111,6 +111,10 @@ struct lv_seg {
 	uint32_t reshape_count, data_copies;
 	/* Segment types ulvm does not model keep their section verbatim. */
 	const struct cfg_node *raw;
+	/* "snapshot" segments (metadata/snapshot.h): */
+	struct lv *origin, *cow;
+	uint32_t chunk_size; /* sectors */
+	bool merging;	     /* merging_store rather than cow_store */
 };
 
 struct lv {
@@ -161,6 +165,9 @@ struct pv *vg_add_pv(struct vg *vg, const char *id, const char *device);
 struct pv *vg_find_pv(const struct vg *vg, const char *id);
 unsigned vg_pv_index(const struct vg *vg, const struct pv *pv);
 struct lv *vg_add_lv(struct vg *vg, const char *name, const char *id);
+/* The same, appending at `*tail` (the last LV's next pointer, or NULL to
+ * find the end), which it moves on: adding n LVs in a row is O(n). */
+struct lv *vg_add_lv_at(struct vg *vg, struct lv ***tail, const char *name, const char *id);
 struct lv *vg_find_lv(const struct vg *vg, const char *name);
 /* A new user LV as lvcreate makes it: random id, READ WRITE VISIBLE,
  * creation time now and this host. NULL with a message when the uuid

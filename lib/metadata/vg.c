@@ -74,7 +74,14 @@ unsigned vg_pv_index(const struct vg *vg, const struct pv *pv)
 
 struct lv *vg_add_lv(struct vg *vg, const char *name, const char *id)
 {
-	struct lv *lv = arena_alloc(&vg->arena, sizeof(*lv)), **pp = &vg->lvs;
+	struct lv **tail = NULL;
+
+	return vg_add_lv_at(vg, &tail, name, id);
+}
+
+struct lv *vg_add_lv_at(struct vg *vg, struct lv ***tail, const char *name, const char *id)
+{
+	struct lv *lv = arena_alloc(&vg->arena, sizeof(*lv)), **pp = *tail ? *tail : &vg->lvs;
 
 	lv->vg = vg;
 	lv->name = arena_strdup(&vg->arena, name);
@@ -85,6 +92,7 @@ struct lv *vg_add_lv(struct vg *vg, const char *name, const char *id)
 	while (*pp)
 		pp = &(*pp)->next;
 	*pp = lv;
+	*tail = &lv->next;
 	return lv;
 }
 
