@@ -168,6 +168,13 @@ uint64_t md_size(const struct mapped_device *md)
 	return t ? t->size : 0;
 }
 
+unsigned md_block_size(const struct mapped_device *md)
+{
+	const struct table *t = md->live;
+
+	return t ? t->block_size : SECTOR_SIZE;
+}
+
 bool md_read_only(const struct mapped_device *md)
 {
 	const struct table *t = md->live;

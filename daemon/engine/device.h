@@ -66,6 +66,9 @@ const char *md_name(const struct mapped_device *md);
 /* Live size in sectors (0 without a live table). */
 uint64_t md_size(const struct mapped_device *md);
 bool md_read_only(const struct mapped_device *md);
+/* Logical block size in bytes the exports should present (512 without a
+ * live table). */
+unsigned md_block_size(const struct mapped_device *md);
 void md_get_info(struct mapped_device *md, struct md_info *info);
 
 /* Submits an io on the current worker. Out-of-range, read-only and

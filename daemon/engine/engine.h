@@ -55,6 +55,7 @@ struct table {
 	uint64_t *ends;		/* ends[i] = targets[i].begin + targets[i].len */
 	unsigned count;
 	uint64_t size;
+	unsigned block_size;	/* bytes, largest of the targets' */
 	bool read_only;
 	struct target_dev *devs;
 	char *cwd;		/* relative device paths resolve here (may be NULL) */

@@ -193,8 +193,12 @@ int table_create(struct mapped_device *md, const char *text, bool read_only, con
 		table_destroy(t);
 		return r;
 	}
-	for (unsigned i = 0; i < t->count; i++)
+	t->block_size = SECTOR_SIZE;
+	for (unsigned i = 0; i < t->count; i++) {
 		t->ends[i] = t->targets[i].begin + t->targets[i].len;
+		if (t->targets[i].block_size > t->block_size)
+			t->block_size = t->targets[i].block_size;
+	}
 	*out = t;
 	return 0;
 nomem:

@@ -98,9 +98,12 @@ static bool loop_dio_on(unsigned nr)
  * of the page cache under the loop (the filesystem above caches it); it is
  * dropped when the kernel will not have it. Other programs take free loop
  * devices too, so a lost race (EBUSY) just moves on to the next one. */
-static int loop_bind(int file_fd, const char *file, bool read_only, unsigned *nr_out)
+static int loop_bind(int file_fd, const char *file, bool read_only, unsigned block_size,
+		     unsigned *nr_out)
 {
-	struct loop_config cfg = {.fd = (unsigned)file_fd, .block_size = 512};
+	/* The device's logical block size, as the kernel's dm device would
+	 * have (4096 for crypt with sector_size:4096). */
+	struct loop_config cfg = {.fd = (unsigned)file_fd, .block_size = block_size};
 	int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 
 	if (ctl < 0)
@@ -154,7 +157,7 @@ static int attach(struct mapped_device *md)
 	int fd = open(file, (info.read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(errno, "cannot open '%s': %s", file, strerror(errno));
-	r = loop_bind(fd, file, info.read_only, &nr);
+	r = loop_bind(fd, file, info.read_only, md_block_size(md), &nr);
 	close(fd);
 	if (r < 0)
 		return r;

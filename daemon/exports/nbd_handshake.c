@@ -77,6 +77,7 @@ static uint32_t export_find(struct nbd_conn *c, uint32_t option, const char *nam
 	}
 	c->exp.size = md_size(md) << SECTOR_SHIFT;
 	c->exp.read_only = md_read_only(md);
+	c->exp.block_size = md_block_size(md);
 	if (open) {
 		c->md = md;
 		c->opened = true;
@@ -105,7 +106,7 @@ static void handle_go(struct nbd_conn *c, uint32_t option, const uint8_t *data, 
 		return;
 	n = nbd_encode_info_export(info, c->exp.size, nbd_transmission_flags(c->exp.read_only));
 	opt_reply(c, option, NBD_REP_INFO, info, (uint32_t)n);
-	n = nbd_encode_info_block_size(info);
+	n = nbd_encode_info_block_size(info, c->exp.block_size);
 	opt_reply(c, option, NBD_REP_INFO, info, (uint32_t)n);
 	if (nbd_go_option_wants(&go, NBD_INFO_NAME)) {
 		nbd_put16(info, NBD_INFO_NAME);

@@ -164,11 +164,15 @@ size_t nbd_encode_info_export(uint8_t *buf, uint64_t size, uint16_t flags)
 	return 12;
 }
 
-size_t nbd_encode_info_block_size(uint8_t *buf)
+size_t nbd_encode_info_block_size(uint8_t *buf, uint32_t min_block)
 {
+	/* The device's logical block size (crypt with 4096-byte sectors) is
+	 * the minimum we advertise; smaller aligned requests still work. */
+	uint32_t min = min_block > NBD_MIN_BLOCK ? min_block : NBD_MIN_BLOCK;
+
 	nbd_put16(buf, NBD_INFO_BLOCK_SIZE);
-	nbd_put32(buf + 2, NBD_MIN_BLOCK);
-	nbd_put32(buf + 6, NBD_PREF_BLOCK);
+	nbd_put32(buf + 2, min);
+	nbd_put32(buf + 6, min > NBD_PREF_BLOCK ? min : NBD_PREF_BLOCK);
 	nbd_put32(buf + 10, NBD_MAX_BLOCK);
 	return 14;
 }

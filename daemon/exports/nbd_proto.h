@@ -143,6 +143,7 @@ struct nbd_request {
 struct nbd_export_info {
 	uint64_t size; /* bytes */
 	bool read_only;
+	uint32_t block_size; /* the device's logical block size, bytes */
 };
 
 /* Decodes a 28-byte request header. Returns false on bad magic (the
@@ -191,7 +192,7 @@ size_t nbd_encode_hello(uint8_t *buf); /* NBD_HELLO_LEN */
 size_t nbd_encode_opt_reply(uint8_t *buf, uint32_t option, uint32_t type,
 			    uint32_t len); /* NBD_OPT_REPLY_HDR_LEN */
 size_t nbd_encode_info_export(uint8_t *buf, uint64_t size, uint16_t flags);    /* 12 */
-size_t nbd_encode_info_block_size(uint8_t *buf);			       /* 14 */
+size_t nbd_encode_info_block_size(uint8_t *buf, uint32_t min_block);	       /* 14 */
 size_t nbd_encode_simple_reply(uint8_t *buf, uint32_t error, uint64_t handle); /* 16 */
 size_t nbd_encode_chunk(uint8_t *buf, uint16_t flags, uint16_t type, uint64_t handle,
 			uint32_t len); /* NBD_CHUNK_HDR_LEN */

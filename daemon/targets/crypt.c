@@ -88,6 +88,7 @@ static int crypt_parse_sector_size(struct target *ti, struct crypt *cc, const ch
 	if (ti->len & ((n >> SECTOR_SHIFT) - 1))
 		return target_fail(ti, argno, "device size is not multiple of sector_size feature");
 	cc->sector_size = n;
+	ti->block_size = n; /* the device exposes it, as dm-crypt does */
 	cc->sector_shift = 0;
 	while ((512u << cc->sector_shift) < n)
 		cc->sector_shift++;

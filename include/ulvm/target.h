@@ -59,6 +59,9 @@ struct target {
 
 	/* Set by ctr as needed. */
 	uint32_t max_io_len;	    /* split boundary in sectors, 0 = none */
+	uint32_t block_size;	    /* bytes: logical block size it exposes (crypt's
+				     * sector_size), 0 = 512; the device takes the
+				     * largest of its targets' */
 	unsigned num_flush_ios;	    /* flush clones to send (default 1) */
 	unsigned num_discard_ios;   /* discard/zeroes clones (default 1, 0 = unsupported) */
 	void *private;

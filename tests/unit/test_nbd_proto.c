@@ -158,9 +158,11 @@ static void test_encoders(void)
 	CHECK(nbd_encode_info_export(b, 1ull << 40, 0x1234) == 12);
 	CHECK(nbd_get16(b) == NBD_INFO_EXPORT && nbd_get64(b + 2) == 1ull << 40);
 	CHECK(nbd_get16(b + 10) == 0x1234);
-	CHECK(nbd_encode_info_block_size(b) == 14 && nbd_get16(b) == NBD_INFO_BLOCK_SIZE);
+	CHECK(nbd_encode_info_block_size(b, 512) == 14 && nbd_get16(b) == NBD_INFO_BLOCK_SIZE);
 	CHECK(nbd_get32(b + 2) == 512 && nbd_get32(b + 6) == 4096 &&
 	      nbd_get32(b + 10) == 32u << 20);
+	/* A crypt device with 4096-byte sectors advertises them. */
+	CHECK(nbd_encode_info_block_size(b, 4096) == 14 && nbd_get32(b + 2) == 4096);
 	CHECK(nbd_encode_simple_reply(b, NBD_EIO, 42) == 16);
 	CHECK(nbd_get32(b) == NBD_SIMPLE_REPLY_MAGIC && nbd_get32(b + 4) == 5 &&
 	      nbd_get64(b + 8) == 42);
