@@ -52,9 +52,11 @@ static int link_replace(const char *link, const char *target)
 	return 0;
 }
 
+/* An LV's own device; layers (uuid suffix "-real", "-cow", ...) get no
+ * VG/LV link, as with LVM2's udev rules. */
 static bool is_lvm_uuid(const char *uuid)
 {
-	return uuid && strncmp(uuid, "LVM-", 4) == 0;
+	return uuid && strncmp(uuid, "LVM-", 4) == 0 && !strchr(uuid + 4, '-');
 }
 
 int links_add(const char *dev_dir, const char *name, const char *uuid, const char *target)

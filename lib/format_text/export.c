@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "metadata/segtype.h"
+#include "metadata/snapshot.h"
 #include "metadata/uuid.h"
 #include "util/error.h"
 
@@ -151,7 +152,7 @@ static void print_lv(struct text_out *o, const struct vg *vg, const struct lv *l
 	out_indent(o, 1);
 	uuid_format(lv->id, id);
 	out_line(o, NULL, "id = \"%s\"", id);
-	print_flags(o, FLAGS_LV, lv->status);
+	print_flags(o, FLAGS_LV, lv_status_to_write(lv));
 	print_tags(o, lv->tags);
 	if (lv->creation_time) {
 		char c[64] = "";

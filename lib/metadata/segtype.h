@@ -42,6 +42,7 @@ struct segtype {
 const struct segtype *segtype_find(const char *name);
 extern const struct segtype segtype_striped;
 extern const struct segtype segtype_raw;
+extern const struct segtype segtype_snapshot; /* metadata/snapshot.c */
 
 /* Shared by handlers: reads an area list `["pv0", 12, "lv", 0, ...]` into
  * seg->areas (seg->area_count entries). */

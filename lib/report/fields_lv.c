@@ -180,9 +180,8 @@ static void f_seg_count(const struct field_ctx *c, struct cell *v)
 static const struct lv *origin_of(const struct lv *lv)
 {
 	const struct lv_seg *s = rep_snapshot_of_cow(lv);
-	const char *name;
 
-	return s && rep_seg_raw_str(s, "origin", &name) ? vg_find_lv(lv->vg, name) : NULL;
+	return s ? s->origin : NULL;
 }
 static void f_origin(const struct field_ctx *c, struct cell *v)
 {
@@ -327,7 +326,7 @@ static void f_snap_percent(const struct field_ctx *c, struct cell *v)
 	struct report_lv_info i;
 
 	rep_lv_info(c, LV, &i);
-	bool snap = rep_snapshot_of_cow(LV) != NULL;
+	bool snap = rep_snapshot_of_cow(LV) != NULL || lv_merging_seg(LV);
 	cell_pct(c, v, snap && i.known && i.exists && i.snap_percent_known && !i.snap_invalid,
 		 i.snap_percent);
 }
@@ -381,7 +380,7 @@ static void f_lv_attr(const struct field_ctx *c, struct cell *v)
 	char s[11] = "----------";
 
 	rep_lv_info(c, LV, &i);
-	s[0] = origin ? 'o' : snap ? 's' : '-';
+	s[0] = origin ? (lv_merging_seg(LV) ? 'O' : 'o') : snap ? (snap->merging ? 'S' : 's') : '-';
 	s[1] = LV->status & LV_WRITE ? 'w' : LV->status & LV_READ ? 'r' : '-';
 	s[2] = alloc[LV->alloc];
 	if (LV->status & LV_LOCKED)

@@ -5,6 +5,7 @@
 
 #include "config/config.h"
 #include "metadata/segtype.h"
+#include "metadata/snapshot.h"
 #include "report/report_int.h"
 #include "util/strbuf.h"
 
@@ -30,28 +31,15 @@ const char *rep_seg_type_name(const struct lv_seg *s)
 }
 
 /* LVM2 keeps a snapshot as a hidden LV whose one "snapshot" segment names
- * the origin and the COW store ("cow_store") by LV name. */
-static const struct lv_seg *snapshot_seg_naming(const struct vg *vg, const char *key,
-						const char *name)
-{
-	const char *v;
-
-	for (const struct lv *lv = vg->lvs; lv; lv = lv->next)
-		for (const struct lv_seg *s = lv->segs; s; s = s->next)
-			if (s->raw && !strcmp(rep_seg_type_name(s), "snapshot") &&
-			    rep_seg_raw_str(s, key, &v) && !strcmp(v, name))
-				return s;
-	return NULL;
-}
-
+ * the origin and the COW store (metadata/snapshot.h). */
 const struct lv_seg *rep_snapshot_of_cow(const struct lv *lv)
 {
-	return snapshot_seg_naming(lv->vg, "cow_store", lv->name);
+	return lv_cow_seg(lv);
 }
 
 bool rep_lv_is_origin(const struct lv *lv)
 {
-	return snapshot_seg_naming(lv->vg, "origin", lv->name) != NULL;
+	return lv_is_origin(lv);
 }
 
 unsigned rep_vg_snap_count(const struct vg *vg)
@@ -59,7 +47,7 @@ unsigned rep_vg_snap_count(const struct vg *vg)
 	unsigned n = 0;
 
 	for (const struct lv *lv = vg->lvs; lv; lv = lv->next)
-		n += lv->segs && lv->segs->raw && !strcmp(rep_seg_type_name(lv->segs), "snapshot");
+		n += lv_is_snapshot(lv);
 	return n;
 }
 
@@ -100,11 +88,8 @@ static void f_region_size(const struct field_ctx *c, struct cell *v)
 static void f_chunk_size(const struct field_ctx *c, struct cell *v)
 {
 	const struct lv_seg *snap = rep_snapshot_of_cow(SEG->lv);
-	uint64_t chunk = 0;
 
-	if (snap)
-		rep_seg_raw_u64(snap, "chunk_size", &chunk);
-	cell_size(c, v, chunk);
+	cell_size(c, v, snap ? snap->chunk_size : 0);
 }
 static uint64_t extent(const struct field_ctx *c)
 {

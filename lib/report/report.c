@@ -304,7 +304,7 @@ int report_add(struct report *r, const struct report_obj *obj)
 	if (lv && (!(lv->status & LV_VISIBLE) && !r->o.all))
 		return 0;
 	/* LVM2 never lists the internal snapshot LVs, even with -a. */
-	if (lv && lv->segs && lv->segs->raw && !strcmp(rep_seg_type_name(lv->segs), "snapshot"))
+	if (lv && lv_is_snapshot(lv))
 		return 0;
 	if (r->sel && !sel_match(r, r->sel, obj))
 		return 0;

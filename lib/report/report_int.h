@@ -3,6 +3,7 @@
 #ifndef ULVM_REPORT_REPORT_INT_H
 #define ULVM_REPORT_REPORT_INT_H
 
+#include "metadata/snapshot.h"
 #include "report/report.h"
 #include "util/arena.h"
 

@@ -9,6 +9,7 @@
 #include "activate/activate.h"
 #include "lvm.h"
 #include "lvm_int.h"
+#include "snapshot.h"
 #include "ulvm/client.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -84,6 +85,8 @@ int lvm_lv_activate(struct lvm_ctx *ctx, const struct lv *lv)
 	struct ulvm_info info;
 	int r;
 
+	if (lvm_snap_involved(lv)) /* the origin's device stack (snapshot.h) */
+		return lvm_snap_activate(ctx, lv);
 	if (lvm_has(ctx, ARG_test))
 		return 0;
 	if ((r = lv_table(lv, pv_path, NULL, &table)) < 0) {
@@ -120,6 +123,8 @@ int lvm_lv_deactivate(struct lvm_ctx *ctx, const struct lv *lv)
 	struct lvm_lv_state st;
 	int r = lvm_lv_state(ctx, lv, &st);
 
+	if (r == 0 && lvm_snap_involved(lv))
+		return lvm_snap_deactivate(ctx, lv);
 	if (r < 0 || !st.active || lvm_has(ctx, ARG_test))
 		return r;
 	if (st.open_count) {

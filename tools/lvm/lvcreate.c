@@ -14,6 +14,7 @@
 #include "activate/activate.h"
 #include "lvm.h"
 #include "lvm_int.h"
+#include "snapshot.h"
 #include "metadata/alloc.h"
 #include "ulvm/protocol.h"
 #include "util/error.h"
@@ -276,6 +277,8 @@ int lvm_lvcreate(struct lvm_ctx *ctx)
 {
 	struct lvcreate p = {0};
 
+	if (lvm_has(ctx, ARG_snapshot))
+		return lvm_lvcreate_snapshot(ctx);
 	if (names(ctx, &p) < 0 || stripe_params(ctx, &p) < 0)
 		return LVM_EINVALID;
 	if (lvm_has(ctx, ARG_size) == lvm_has(ctx, ARG_extents)) {

@@ -6,12 +6,15 @@
 
 #include "lvm.h"
 #include "lvm_int.h"
+#include "snapshot.h"
 
 /* Removes one LV from `vg` in memory after deactivating it. */
 int lvm_lv_remove(struct lvm_ctx *ctx, struct vg *vg, struct lv *lv)
 {
 	struct lvm_lv_state st;
 
+	if (lvm_snap_involved(lv))
+		return lvm_snap_remove(ctx, vg, lv);
 	if (lvm_lv_state(ctx, lv, &st) < 0)
 		return -1;
 	if (st.active && st.open_count) {
@@ -46,7 +49,8 @@ static int remove_in_vg(struct lvm_ctx *ctx, const char *vgname, const char *lvn
 	}
 	for (struct lv *lv = vg->lvs, *next; lv; lv = next) {
 		next = lv->next;
-		if ((lvname && strcmp(lv->name, lvname)) || !(lv->status & LV_VISIBLE))
+		if ((lvname && strcmp(lv->name, lvname)) || !(lv->status & LV_VISIBLE) ||
+		    vg_find_lv(vg, lv->name) != lv) /* gone with its origin */
 			continue;
 		if (lvm_lv_remove(ctx, vg, lv) < 0)
 			status = LVM_EFAILED;

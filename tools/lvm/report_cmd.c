@@ -6,6 +6,7 @@
 #include <sys/sysmacros.h>
 
 #include "report_cmd.h"
+#include "snapshot.h"
 #include "util/error.h"
 
 struct units lvm_display_units(struct lvm_ctx *ctx, char def)
@@ -102,6 +103,13 @@ void lvm_report_lv_info(const struct lv *lv, struct report_lv_info *out, void *b
 	out->major = st.active ? (int32_t)st.major : -1;
 	out->minor = st.active ? (int32_t)st.minor : -1;
 	out->read_ahead = 256;
+	struct lvm_snap_status ss;
+	const struct lv_seg *m = lv_merging_seg(lv);
+	if ((lv_cow_seg(lv) || m) && lvm_snap_status(ctx, m ? m->cow : lv, &ss) == 0) {
+		out->snap_percent_known = true;
+		out->snap_invalid = ss.invalid;
+		out->snap_percent = lvm_snap_percent(&ss);
+	}
 }
 
 void lvm_report_pv_dev(const struct pv *pv, struct report_pv_dev *out, void *baton)
