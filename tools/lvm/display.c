@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "display.h"
@@ -409,4 +410,73 @@ int display_reject_report_opts(struct lvm_ctx *ctx, bool all_too, const char *me
 refuse:
 	lvm_error("%s", message);
 	return LVM_EINVALID;
+}
+
+struct dev_order {
+	const struct lvm_dev *dev;
+	dev_t rdev; /* 0 for a file */
+	unsigned index;
+};
+
+static int dev_order_cmp(const void *a, const void *b)
+{
+	const struct dev_order *x = a, *y = b;
+
+	if (!x->rdev != !y->rdev)
+		return x->rdev ? -1 : 1;
+	if (x->rdev != y->rdev)
+		return x->rdev < y->rdev ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+unsigned display_devices(struct lvm_ctx *ctx, const struct lvm_dev ***out)
+{
+	struct dev_order *list = arena_alloc(&ctx->arena, (ctx->n_devs + 1) * sizeof(*list));
+	const struct lvm_dev **devs = arena_alloc(&ctx->arena, (ctx->n_devs + 1) * sizeof(*devs));
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < ctx->n_devs; i++) {
+		struct stat st;
+		if (!ctx->devs[i].size)
+			continue;
+		list[n] = (struct dev_order){&ctx->devs[i], 0, i};
+		if (!stat(ctx->devs[i].path, &st) && S_ISBLK(st.st_mode))
+			list[n].rdev = st.st_rdev;
+		n++;
+	}
+	qsort(list, n, sizeof(*list), dev_order_cmp);
+	for (unsigned i = 0; i < n; i++)
+		devs[i] = list[i].dev;
+	*out = devs;
+	return n;
+}
+
+unsigned display_vg_names(struct lvm_ctx *ctx, char ***out)
+{
+	const struct lvm_dev **devs;
+	unsigned n = 0, n_devs;
+
+	if (lvm_scan(ctx) < 0) {
+		*out = NULL;
+		return 0;
+	}
+	n_devs = display_devices(ctx, &devs);
+	char **names = arena_alloc(&ctx->arena, (n_devs + 1) * sizeof(*names));
+	for (unsigned i = 0; i < n_devs; i++) {
+		const char *vg = devs[i]->vgname;
+		unsigned j;
+		if (!vg || !devs[i]->is_pv)
+			continue;
+		for (j = 0; j < n && strcmp(names[j], vg); j++)
+			;
+		if (j == n)
+			names[n++] = (char *)vg;
+	}
+	for (unsigned i = 0; i < n / 2; i++) {
+		char *t = names[i];
+		names[i] = names[n - 1 - i];
+		names[n - 1 - i] = t;
+	}
+	*out = names;
+	return n;
 }

@@ -49,6 +49,15 @@ const char *display_pv_name(const struct pv *pv);
  * without LVM2's full stop) and returns LVM_EINVALID, else LVM_OK. */
 int display_reject_report_opts(struct lvm_ctx *ctx, bool all_too, const char *message);
 
+/* The scanned devices in LVM2's device-cache order: block devices by
+ * device number, then image files in scan order. Returns the count;
+ * *out (ctx->arena) skips devices of size 0. */
+unsigned display_devices(struct lvm_ctx *ctx, const struct lvm_dev ***out);
+/* The VG names in the order LVM2's display commands process them without
+ * operands: its cache puts each VG found at the front, so the reverse of
+ * first sight in display_devices() order. Returns the count. */
+unsigned display_vg_names(struct lvm_ctx *ctx, char ***out);
+
 /* True when LVM2's vgdisplay -A would list the VG: some LV is active. */
 bool display_vg_has_active(struct lvm_ctx *ctx, const struct vg *vg);
 

@@ -99,6 +99,8 @@ int lvm_lvdisplay(struct lvm_ctx *ctx)
 			return LVM_EINVALID;
 	char **names;
 	int nn = vg_names(ctx, &run, &names);
+	if (!nn && !(nn = (int)display_vg_names(ctx, &names)))
+		return LVM_OK;
 	st = lvm_for_each_vg(ctx, names, nn, LVM_READ_ALLOW_MISSING, show_vg, &run);
 	for (int i = 0; i < ctx->argc; i++)
 		if (run.lv[i] && !run.seen[i]) {

@@ -1,7 +1,8 @@
 /* pvdisplay [-m | -s | -c | -C] [PV...]: LVM2's "--- Physical volume ---"
  * blocks for PVs in VGs and orphans ("is a new physical volume of"), the
  * physical segment maps (-m), one capacity line each (-s), the colon
- * form (-c), or the pvs report (-C). */
+ * form (-c), or the pvs report (-C). VGs in LVM2's order
+ * (display_vg_names), orphans last. */
 #include <string.h>
 
 #include "display.h"
@@ -54,10 +55,10 @@ static void show_pv(struct lvm_ctx *ctx, const struct vg *vg, const struct pv *p
 		display_pv_segments(ctx, vg, pv);
 }
 
-static void show_vg(struct lvm_ctx *ctx, struct vg *vg, void *baton)
+static void show_vg(struct lvm_ctx *ctx, struct vg *vg, struct pvdisplay_run *run)
 {
 	for (const struct pv *pv = vg->pvs; pv; pv = pv->next)
-		if (wanted(ctx, baton, pv))
+		if (wanted(ctx, run, pv))
 			show_pv(ctx, vg, pv);
 }
 
@@ -97,7 +98,20 @@ int lvm_pvdisplay(struct lvm_ctx *ctx)
 	struct pvdisplay_run run = {ctx->argv, ctx->argc,
 				    arena_alloc(&ctx->arena, (size_t)ctx->argc + 1)};
 	memset(run.seen, 0, (size_t)ctx->argc + 1);
-	st = lvm_report_each_vg(ctx, true, show_vg, &run);
+	char **names;
+	unsigned n = display_vg_names(ctx, &names);
+	for (unsigned i = 0; i < n; i++) {
+		struct vg *vg = lvm_vg_read(ctx, names[i], LVM_READ_ALLOW_MISSING);
+		if (!vg) {
+			st = LVM_EFAILED;
+			continue;
+		}
+		show_vg(ctx, vg, &run);
+		lvm_vg_release(ctx, vg);
+	}
+	struct vg *orphans = lvm_orphans_read(ctx);
+	show_vg(ctx, orphans, &run);
+	vg_free(orphans);
 	for (int i = 0; i < ctx->argc; i++)
 		if (!run.seen[i]) {
 			lvm_error("Failed to find physical volume \"%s\".", ctx->argv[i]);

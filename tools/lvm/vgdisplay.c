@@ -167,5 +167,9 @@ int lvm_vgdisplay(struct lvm_ctx *ctx)
 		return st;
 	if (lvm_has(ctx, ARG_columns))
 		return lvm_vgs(ctx);
-	return lvm_for_each_vg(ctx, ctx->argv, ctx->argc, LVM_READ_ALLOW_MISSING, show_vg, NULL);
+	char **names = ctx->argv;
+	int n = ctx->argc;
+	if (!n && !(n = (int)display_vg_names(ctx, &names)))
+		return LVM_OK;
+	return lvm_for_each_vg(ctx, names, n, LVM_READ_ALLOW_MISSING, show_vg, NULL);
 }
