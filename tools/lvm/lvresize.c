@@ -348,6 +348,13 @@ static int before_reduce(struct lvm_ctx *ctx, struct resize *p, const struct fs_
 	char a[32], b[32];
 
 	if (lvm_has(ctx, ARG_resizefs)) {
+		/* A mounted filesystem's superblock on disk may lag behind
+		 * its size (grown online, not yet checkpointed): treat it as
+		 * cut, and xfs as never shrinkable. */
+		char mnt[4096];
+		if (fs->kind == FS_XFS ||
+		    (fs->kind != FS_NONE && fs_mount_point(lvm_lv_path(ctx, lv), mnt, sizeof(mnt))))
+			cuts = true;
 		if (!cuts)
 			return 0;
 		bool activated;
