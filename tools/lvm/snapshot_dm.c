@@ -224,10 +224,23 @@ int lvm_snap_activate(struct lvm_ctx *ctx, const struct lv *lv)
 	return r;
 }
 
+/* Open: the daemon counts users of the device, and a filesystem mounted
+ * on its block device holds that exclusively (O_EXCL opens fail). */
 static bool dev_open(struct lvm_ctx *ctx, const char *name)
 {
 	struct ulvm_info info;
-	return dev_info(ctx, name, &info) && info.open_count > 0;
+
+	if (!dev_info(ctx, name, &info))
+		return false;
+	if (info.open_count > 0)
+		return true;
+	if (!info.blockdev[0])
+		return false;
+	int fd = open(info.blockdev, O_RDONLY | O_EXCL | O_CLOEXEC);
+	if (fd < 0)
+		return errno == EBUSY;
+	close(fd);
+	return false;
 }
 
 static int snapshot_remove_devs(struct lvm_ctx *ctx, const struct lv_seg *seg)
