@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "ulvm/client.h"
 #include "ulvm/protocol.h"
 
 struct command {
@@ -40,10 +41,24 @@ int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+/* `lvm version`'s shape, so scripts reading "LVM version:" keep working;
+ * the metadata ulvm writes is LVM2 2.03.16's. The driver line asks a
+ * running ulvmd, never starts one. */
 int cmd_version(int argc, char **argv)
 {
-	printf("ulvm %s (control protocol %d.%d.%d)\n", ULVM_VERSION, ULVM_PROTO_MAJOR,
-	       ULVM_PROTO_MINOR, ULVM_PROTO_PATCH);
+	struct ulvm_client *c = ulvm_client_open(0);
+	char daemon[128] = "";
+	unsigned proto[3] = {0, 0, 0};
+
+	printf("  LVM version:     2.03.16(2) (ulvm %s)\n", ULVM_VERSION);
+	printf("  Library version: ulvm %s (control protocol %d.%d.%d)\n", ULVM_VERSION,
+	       ULVM_PROTO_MAJOR, ULVM_PROTO_MINOR, ULVM_PROTO_PATCH);
+	if (c && ulvm_version(c, proto, daemon, sizeof(daemon)) == 0)
+		printf("  Driver version:  %u.%u.%u (%s)\n", proto[0], proto[1], proto[2], daemon);
+	else
+		printf("  Driver version:  none (ulvmd not running for '%s')\n", ulvm_run_dir());
+	printf("  Configuration:   userspace device-mapper (ulvmd), no kernel driver needed\n");
+	ulvm_client_close(c);
 	return 0;
 }
 
