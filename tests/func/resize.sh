@@ -42,6 +42,7 @@ same_as_lvm2() {
 		if [ "${c%%:*}" = lvs ]; then
 			u=$(report "" lvs "$cols" --segments) l=$(report lvm2 lvs "$cols" --segments)
 		fi
+		[ -n "$l" ] || fail "${1:-state}: LVM2's ${c%%:*} printed nothing"
 		[ "$u" = "$l" ] || fail "${1:-state}: ${c%%:*} differs from LVM2's
 --- ulvm
 $u
