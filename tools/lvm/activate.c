@@ -65,18 +65,55 @@ const char *lvm_lv_dm_path(struct lvm_ctx *ctx, const struct lv *lv)
 	return arena_printf(&ctx->arena, "%s/mapper/%s", ulvm_dev_dir(), dm_name(ctx, lv));
 }
 
+/* Stands for a missing PV in a table built for --activationmode partial;
+ * the lines naming it become "error" lines. */
+static const char missing_marker[] = "@missing@";
+
 static const char *pv_path(const struct pv *pv, void *baton)
 {
-	(void)baton;
 	if (pv->fd < 0 || (pv->status & PV_MISSING)) {
+		if (baton)
+			return missing_marker;
 		err_set(ENODEV, "physical volume '%s' is missing", pv->device ? pv->device : "?");
 		return NULL;
 	}
 	return pv->device;
 }
 
+static bool lv_partial(const struct lv *lv)
+{
+	for (const struct lv_seg *s = lv->segs; s; s = s->next)
+		for (uint32_t a = 0; a < s->area_count; a++)
+			if (s->areas[a].type == AREA_PV && s->areas[a].pv &&
+			    (s->areas[a].pv->fd < 0 || (s->areas[a].pv->status & PV_MISSING)))
+				return true;
+	return false;
+}
+
+/* Rewrites each table line naming the missing marker as "START LEN error",
+ * as LVM2 maps the lost parts of a partially activated LV. */
+static void table_error_missing(struct strbuf *table)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *p = sb_str(table);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		unsigned long long start, count;
+		if (memmem(p, len, missing_marker, sizeof(missing_marker) - 1) &&
+		    sscanf(p, "%llu %llu", &start, &count) == 2)
+			sb_printf(&out, "%llu %llu error\n", start, count);
+		else
+			sb_printf(&out, "%.*s%s", (int)len, p, nl ? "\n" : "");
+		p += len + (nl ? 1 : 0);
+	}
+	sb_release(table);
+	*table = out;
+}
+
 /* Loads the LV's table into a new device, or into the existing one (a
- * reload, e.g. after lvchange -p). */
+ * reload, e.g. after lvchange -p). An LV on a missing PV is refused unless
+ * --activationmode partial, which maps the missing parts to errors. */
 int lvm_lv_activate(struct lvm_ctx *ctx, const struct lv *lv)
 {
 	struct strbuf table = STRBUF_INIT, uuid = STRBUF_INIT;
@@ -87,12 +124,21 @@ int lvm_lv_activate(struct lvm_ctx *ctx, const struct lv *lv)
 
 	if (lvm_snap_involved(lv)) /* the origin's device stack (snapshot.h) */
 		return lvm_snap_activate(ctx, lv);
+	bool partial = !strcmp(lvm_str(ctx, ARG_activationmode, ""), "partial");
+	if (lv_partial(lv) && !partial) {
+		lvm_error("Refusing activation of partial LV %s/%s.  Use '--activationmode partial' "
+			  "to override.",
+			  lv->vg->name, lv->name);
+		return -ENODEV;
+	}
 	if (lvm_has(ctx, ARG_test))
 		return 0;
-	if ((r = lv_table(lv, pv_path, NULL, &table)) < 0) {
+	if ((r = lv_table(lv, pv_path, partial ? (void *)ctx : NULL, &table)) < 0) {
 		lvm_error("Cannot activate %s/%s: %s", lv->vg->name, lv->name, err_msg());
 		goto out;
 	}
+	if (partial)
+		table_error_missing(&table);
 	struct ulvm_client *c = lvm_client(ctx, true);
 	if (!c) {
 		lvm_error("Cannot activate %s/%s: %s", lv->vg->name, lv->name, err_msg());

@@ -10,6 +10,7 @@
 #include "format_text/vg_io.h"
 #include "lvm.h"
 #include "lvm_int.h"
+#include "tags.h"
 #include "util/error.h"
 
 static int vgck_vg(struct lvm_ctx *ctx, struct vg *vg, void *baton)
@@ -72,6 +73,40 @@ int lvm_pvck(struct lvm_ctx *ctx)
 	return status;
 }
 
+/* The operands with each "@tag" replaced by the PVs carrying the tag
+ * (read from their VGs); NULL-ended, in ctx->arena. */
+static const char **pv_operands(struct lvm_ctx *ctx)
+{
+	unsigned cap = (unsigned)ctx->argc + 1, n = 0;
+	const char **out = arena_alloc(&ctx->arena, cap * sizeof(*out));
+	for (int i = 0; i < ctx->argc; i++) {
+		const char *tag = lvm_tag_operand(ctx->argv[i]);
+		if (!tag) {
+			out[n++] = ctx->argv[i];
+			continue;
+		}
+		const char **names;
+		unsigned nv = lvm_vg_names(ctx, &names);
+		for (unsigned v = 0; v < nv; v++) {
+			struct vg *vg = lvm_vg_read(ctx, names[v], LVM_READ_QUIET);
+			for (struct pv *pv = vg ? vg->pvs : NULL; pv; pv = pv->next) {
+				if (!lvm_tags_has(pv->tags, tag) || pv->fd < 0)
+					continue;
+				const char **grown =
+				    arena_alloc(&ctx->arena, (cap + 1) * sizeof(*out));
+				memcpy(grown, out, n * sizeof(*out));
+				out = grown;
+				cap++;
+				out[n++] = arena_strdup(&ctx->arena, pv->device);
+			}
+			if (vg)
+				lvm_vg_release(ctx, vg);
+		}
+	}
+	out[n] = NULL;
+	return out;
+}
+
 static int pvchange_one(struct lvm_ctx *ctx, const char *path)
 {
 	struct lvm_dev *d = lvm_dev_find(ctx, path);
@@ -80,15 +115,22 @@ static int pvchange_one(struct lvm_ctx *ctx, const char *path)
 		return -1;
 	}
 	if (!d->vgname) {
-		lvm_error("Unable to change allocatability of orphan PV %s.", path);
+		if (lvm_tag_args_given(ctx))
+			lvm_error("Unable to add or remove tags of orphan PV %s.", path);
+		else
+			lvm_error("Unable to change allocatability of orphan PV %s.", path);
 		return -1;
 	}
 	struct vg *vg = lvm_vg_read(ctx, d->vgname, LVM_READ_WRITE);
 	struct pv *pv = vg ? vg_find_pv(vg, d->label.pv_uuid) : NULL;
 	if (!pv)
 		return -1;
+	if (lvm_tag_args_given(ctx))
+		lvm_tags_apply(ctx, &vg->arena, &pv->tags);
 	bool on = lvm_num(ctx, ARG_allocatable, 1);
-	if (on == !!(pv->status & PV_ALLOCATABLE)) {
+	if (!lvm_has(ctx, ARG_allocatable))
+		on = !!(pv->status & PV_ALLOCATABLE);
+	else if (on == !!(pv->status & PV_ALLOCATABLE)) {
 		lvm_print("Physical volume \"%s\" is already %sallocatable.", path, on ? "" : "un");
 		lvm_vg_release(ctx, vg);
 		return 1;
@@ -105,13 +147,17 @@ static int pvchange_one(struct lvm_ctx *ctx, const char *path)
 int lvm_pvchange(struct lvm_ctx *ctx)
 {
 	unsigned changed = 0, not = 0;
-	if (!lvm_has(ctx, ARG_allocatable) || ctx->argc < 1) {
+	int r;
+	if ((!lvm_has(ctx, ARG_allocatable) && !lvm_tag_args_given(ctx)) || ctx->argc < 1) {
 		lvm_error("No command with matching syntax recognised.  Run 'pvchange --help' for "
 			  "more information.");
 		return LVM_EINVALID;
 	}
-	for (int i = 0; i < ctx->argc; i++) {
-		if (pvchange_one(ctx, ctx->argv[i]) == 0)
+	if ((r = lvm_tag_args_check(ctx)))
+		return r;
+	const char **paths = pv_operands(ctx);
+	for (int i = 0; paths[i]; i++) {
+		if (pvchange_one(ctx, paths[i]) == 0)
 			changed++;
 		else
 			not ++;

@@ -1,9 +1,11 @@
-/* lvchange -a y|n and -p r|rw on LVs (VG/LV or all LVs of a VG). */
+/* lvchange -a y|n (--activationmode), -p r|rw and --addtag/--deltag on
+ * LVs (VG/LV, all LVs of a VG, or "@tag": every LV with the tag). */
 #include <stdio.h>
 #include <string.h>
 
 #include "lvm.h"
 #include "lvm_int.h"
+#include "tags.h"
 
 /* Activates or deactivates one LV (vgchange shares it). */
 int lvm_lv_set_active(struct lvm_ctx *ctx, const struct lv *lv, bool on)
@@ -29,6 +31,11 @@ static int change_lv(struct lvm_ctx *ctx, struct vg *vg, struct lv *lv, bool *di
 		*dirty = true;
 		lvm_print("Logical volume %s/%s changed.", vg->name, lv->name);
 	}
+	if (lvm_tag_args_given(ctx)) {
+		lvm_tags_apply(ctx, &vg->arena, &lv->tags);
+		*dirty = true;
+		lvm_print("Logical volume %s/%s changed.", vg->name, lv->name);
+	}
 	return LVM_OK;
 }
 
@@ -44,16 +51,33 @@ static int reload_active(struct lvm_ctx *ctx, struct vg *vg, const char *lvname)
 	return LVM_OK;
 }
 
-static int change_in_vg(struct lvm_ctx *ctx, const char *vgname, const char *lvname)
+/* Whether `lv` is one the operand names: lvname, "@tag" or every LV. */
+static bool selected(const struct lv *lv, const char *lvname, const char *tag)
 {
-	struct vg *vg = lvm_vg_read(ctx, vgname, LVM_READ_WRITE);
+	if (tag)
+		return lvm_tags_has(lv->tags, tag);
+	return !lvname || !strcmp(lv->name, lvname);
+}
+
+static int change_in_vg(struct lvm_ctx *ctx, const char *vgname, const char *lvname,
+			const char *tag)
+{
+	bool edits = lvm_has(ctx, ARG_permission) || lvm_tag_args_given(ctx);
+	unsigned flags = edits ? LVM_READ_WRITE : LVM_READ_ALLOW_MISSING;
+	struct vg *vg = lvm_vg_read(ctx, vgname, flags | (tag ? LVM_READ_QUIET : 0));
 	int status = LVM_OK;
 	bool dirty = false, found = false;
 
 	if (!vg)
+		return tag ? LVM_OK : LVM_EFAILED;
+	if (lvm_has(ctx, ARG_activate) && lvm_num(ctx, ARG_activate, 1) &&
+	    (vg->status & VG_EXPORTED)) {
+		lvm_error("Volume group %s is exported", vg->name);
+		lvm_vg_release(ctx, vg);
 		return LVM_EFAILED;
+	}
 	for (struct lv *lv = vg->lvs; lv; lv = lv->next) {
-		if ((lvname && strcmp(lv->name, lvname)) || !(lv->status & LV_VISIBLE))
+		if (!selected(lv, lvname, tag) || !(lv->status & LV_VISIBLE))
 			continue;
 		found = true;
 		int r = change_lv(ctx, vg, lv, &dirty);
@@ -68,7 +92,7 @@ static int change_in_vg(struct lvm_ctx *ctx, const char *vgname, const char *lvn
 		return LVM_EFAILED;
 	if (lvm_has(ctx, ARG_activate))
 		for (struct lv *lv = vg->lvs; lv; lv = lv->next)
-			if ((!lvname || !strcmp(lv->name, lvname)) &&
+			if (selected(lv, lvname, tag) &&
 			    lvm_lv_set_active(ctx, lv, lvm_num(ctx, ARG_activate, 1)) < 0)
 				status = LVM_EFAILED;
 	lvm_vg_release(ctx, vg);
@@ -79,7 +103,8 @@ int lvm_lvchange(struct lvm_ctx *ctx)
 {
 	int status = LVM_OK;
 
-	if (!lvm_has(ctx, ARG_activate) && !lvm_has(ctx, ARG_permission)) {
+	if (!lvm_has(ctx, ARG_activate) && !lvm_has(ctx, ARG_permission) &&
+	    !lvm_tag_args_given(ctx)) {
 		lvm_error("No command with matching syntax recognised.  Run 'lvchange --help' for "
 			  "more information.");
 		return LVM_EINVALID;
@@ -88,11 +113,23 @@ int lvm_lvchange(struct lvm_ctx *ctx)
 		lvm_error("Please give logical volume path(s)");
 		return LVM_EINVALID;
 	}
+	if ((status = lvm_tag_args_check(ctx)) || (status = lvm_activation_mode_check(ctx)))
+		return status;
 	for (int i = 0; i < ctx->argc; i++) {
-		const char *vg, *lv;
+		const char *vg, *lv, *tag = lvm_tag_operand(ctx->argv[i]);
+		if (tag) {
+			const char **names;
+			unsigned n = lvm_vg_names(ctx, &names);
+			for (unsigned v = 0; v < n; v++) {
+				int r = change_in_vg(ctx, names[v], NULL, tag);
+				if (r > status)
+					status = r;
+			}
+			continue;
+		}
 		if (lvm_split_lv_name(ctx, ctx->argv[i], &vg, &lv) < 0)
 			return LVM_EINVALID;
-		int r = change_in_vg(ctx, vg, lv);
+		int r = change_in_vg(ctx, vg, lv, NULL);
 		if (r > status)
 			status = r;
 	}

@@ -94,6 +94,9 @@ int lvm_lv_remove(struct lvm_ctx *ctx, struct vg *vg, struct lv *lv);
 /* vgremove.c: rewrites a PV as an orphan in the same geometry. */
 int lvm_pv_orphan(struct lvm_ctx *ctx, struct pv *pv);
 
+/* vgchange.c: checks --activationmode complete|degraded|partial. */
+int lvm_activation_mode_check(struct lvm_ctx *ctx);
+
 /* lvchange.c: (de)activates one visible LV. */
 int lvm_lv_set_active(struct lvm_ctx *ctx, const struct lv *lv, bool on);
 

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# vgcfgrestore beside the drill: -l lists the archives oldest first then
+# the backup (LVM2's "File: / VG name: / Description: / Backup Time:"
+# blocks), --test writes nothing, -f FILE restores an archive (an LV
+# removed since comes back), bad input fails with one clear message and
+# nothing changes: a backup of another VG, no VG name, a missing file,
+# active LVs without -y.
+. "$(dirname "$0")/lib.sh"
+
+a=$(make_image a.img 64M) b=$(make_image b.img 64M)
+expect_ok pvcreate "$a" "$b"
+expect_ok vgcreate vg "$a"
+expect_ok vgcreate other "$b"
+expect_ok lvcreate -an -L 8M -n keep vg
+expect_ok lvcreate -an -L 8M -n gone vg
+
+out=$(vgcfgrestore -l vg 2>&1) || fail "vgcfgrestore -l: $out"
+expect_match "$out" "File:		$ULVM_SYSTEM_DIR/archive/vg_00000-[0-9]+\.vg"
+expect_match "$out" "vg_00000-.*vg_00001-.*File:		$ULVM_SYSTEM_DIR/backup/vg" "listing order"
+expect_match "$out" "VG name:    	vg"
+expect_match "$out" "Description:	Created \*before\* executing 'lvcreate -an -L 8M -n gone vg'"
+expect_match "$out" "Description:	Created \*after\* executing 'lvcreate -an -L 8M -n gone vg'"
+expect_match "$out" "Backup Time:	[A-Z][a-z][a-z] "
+arch=$(ls "$ULVM_SYSTEM_DIR"/archive/vg_00001-*.vg)
+out=$(vgcfgrestore -l -f "$arch" 2>&1) || fail "vgcfgrestore -l -f: $out"
+expect_match "$out" "File:		$arch"
+expect_match "$out" "executing 'lvcreate -an -L 8M -n gone vg'"
+out=$(vgcfgrestore -l nosuch 2>&1) || fail "vgcfgrestore -l nosuch: $out"
+expect_match "$out" "No archives found in $ULVM_SYSTEM_DIR/archive\."
+
+expect_ok lvremove -y vg/gone
+expect_eq "$(lvs --noheadings -o lv_name vg | tr -d ' ')" "keep" "LVs after lvremove"
+seq0=$(vgs --noheadings -o vg_seqno vg | tr -d ' ')
+arch=$(ls "$ULVM_SYSTEM_DIR"/archive/vg_00002-*.vg) # before the lvremove
+
+# --test: the same checks, nothing written.
+out=$(vgcfgrestore --test -f "$arch" vg 2>&1) || fail "vgcfgrestore --test: $out"
+expect_match "$out" "Restored volume group vg\."
+expect_eq "$(vgs --noheadings -o vg_seqno vg | tr -d ' ')" "$seq0" "seqno after --test"
+
+# Bad input: nothing changes.
+expect_fail vgcfgrestore -f "$ULVM_SYSTEM_DIR/backup/other" vg
+expect_match "$ERR" "'$ULVM_SYSTEM_DIR/backup/other' does not contain volume group 'vg'\."
+expect_match "$ERR" "Restore failed\."
+expect_fail vgcfgrestore
+expect_match "$ERR" "Please specify a \*single\* volume group to restore\."
+expect_fail vgcfgrestore -f "$T/nosuch" vg
+expect_match "$ERR" "nosuch"
+expect_fail vgcfgrestore -f "$arch" 'bad$name'
+expect_eq "$(vgs --noheadings -o vg_seqno vg | tr -d ' ')" "$seq0" "seqno after refused restores"
+
+# Active LVs: asks, and without -y (no terminal answer) aborts.
+expect_ok lvchange -ay vg/keep
+expect_fail vgcfgrestore -f "$arch" vg </dev/null
+expect_match "$ERR" "Found 1 active volume\(s\) in volume group \"vg\""
+expect_eq "$(vgs --noheadings -o vg_seqno vg | tr -d ' ')" "$seq0" "seqno after the aborted restore"
+expect_ok lvchange -an vg/keep
+
+# The archive brings the removed LV back; the seqno moves forward.
+out=$(vgcfgrestore -f "$arch" vg 2>&1) || fail "vgcfgrestore -f: $out"
+expect_match "$out" "Restored volume group vg\."
+expect_eq "$(lvs --noheadings -o lv_name vg | tr -d ' ' | sort | tr '\n' ' ')" "gone keep " "LVs after restore"
+seq1=$(vgs --noheadings -o vg_seqno vg | tr -d ' ')
+[ "$seq1" -gt "$seq0" ] || fail "seqno $seq1 not above $seq0"
+expect_ok vgck vg
+grep -q "Created \*after\* executing 'vgcfgrestore -f $arch vg'" "$ULVM_SYSTEM_DIR/backup/vg" ||
+	fail "backup not rewritten after the restore"
+pass
