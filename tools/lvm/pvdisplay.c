@@ -4,6 +4,7 @@
  * form (-c), or the pvs report (-C). VGs in LVM2's order
  * (display_vg_names), orphans last. */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "display.h"
 #include "report_cmd.h"
@@ -114,7 +115,11 @@ int lvm_pvdisplay(struct lvm_ctx *ctx)
 	vg_free(orphans);
 	for (int i = 0; i < ctx->argc; i++)
 		if (!run.seen[i]) {
-			lvm_error("Failed to find physical volume \"%s\".", ctx->argv[i]);
+			struct stat sb;
+			if (stat(ctx->argv[i], &sb) < 0)
+				lvm_error("Cannot use %s: device not found", ctx->argv[i]);
+			else
+				lvm_error("Failed to find physical volume \"%s\".", ctx->argv[i]);
 			st = LVM_EFAILED;
 		}
 	return st;
