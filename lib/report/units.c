@@ -103,7 +103,7 @@ static const char *long_suffix(char letter)
 		return lbin[p - bin];
 	if ((p = strchr(dec, letter)))
 		return ldec[p - dec];
-	return letter == 'S' ? " Se" : letter == 'U' ? " Un" : " B";
+	return letter == 'S' ? " Se" : letter == 'U' ? " Un" : " B ";
 }
 
 void units_format(const struct units *u, uint64_t sectors, char *buf, size_t size)
