@@ -55,6 +55,13 @@ int lvm_snap_merge_start(struct lvm_ctx *ctx, const struct lv_seg *seg);
 bool lvm_snap_dev_open(struct lvm_ctx *ctx, const struct lv *lv);
 bool lvm_snap_dev_active(struct lvm_ctx *ctx, const struct lv *lv);
 
+/* lvresize: refuses what LVM2 refuses (an active origin with snapshots,
+ * a merging store); 0 or -ENOTSUP (printed). */
+int lvm_snap_resize_check(struct lvm_ctx *ctx, const struct lv *lv);
+/* After a snapshot's store changed size: reloads its VG-SNAP-cow layer
+ * under the suspended snapshot (the target sees the new size). */
+int lvm_snap_reload(struct lvm_ctx *ctx, const struct lv *lv);
+
 /* lvcreate -s: the whole command (snapshot.c). */
 int lvm_lvcreate_snapshot(struct lvm_ctx *ctx);
 /* lvremove of a COW (the snapshot) or an origin with snapshots: removes

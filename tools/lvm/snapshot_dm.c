@@ -464,3 +464,47 @@ bool lvm_snap_dev_active(struct lvm_ctx *ctx, const struct lv *lv)
 {
 	return dev_info(ctx, dev_name(ctx, lv, NULL), NULL);
 }
+
+int lvm_snap_resize_check(struct lvm_ctx *ctx, const struct lv *lv)
+{
+	const struct lv_seg *seg = lv_cow_seg(lv);
+
+	if (seg && seg->merging) {
+		lvm_error("Cannot resize snapshot %s/%s while it is merging.", lv->vg->name,
+			  lv->name);
+		return -ENOTSUP;
+	}
+	if (!seg && lv_is_origin(lv) && dev_info(ctx, dev_name(ctx, lv, NULL), NULL)) {
+		lvm_error("Snapshot origin volumes can be resized only while inactive: try "
+			  "lvchange -an.");
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+int lvm_snap_reload(struct lvm_ctx *ctx, const struct lv *lv)
+{
+	const struct lv_seg *seg = lv_cow_seg(lv);
+	const char *snap = dev_name(ctx, lv, NULL), *cow = dev_name(ctx, lv, "cow");
+	struct strbuf t = STRBUF_INIT;
+	int r;
+
+	if (!seg || lvm_has(ctx, ARG_test) || !dev_info(ctx, cow, NULL))
+		return 0;
+	struct ulvm_client *c = lvm_client(ctx, true);
+	if ((r = lv_own_table(lv, &t)) < 0 ||
+	    (r = ulvm_suspend(c, ULVM_DEV_NAME(snap), 0, NULL)) < 0)
+		goto out;
+	if ((r = ulvm_load(c, ULVM_DEV_NAME(cow), sb_str(&t), false, NULL)) == 0 &&
+	    (r = ulvm_suspend(c, ULVM_DEV_NAME(cow), 0, NULL)) == 0)
+		r = ulvm_resume(c, ULVM_DEV_NAME(cow), NULL);
+	int r2 = ulvm_resume(c, ULVM_DEV_NAME(snap), NULL);
+	if (r == 0)
+		r = r2;
+out:
+	if (r < 0)
+		lvm_error("Problem reactivating logical volume %s/%s: %s", lv->vg->name, lv->name,
+			  err_msg());
+	sb_release(&t);
+	return r;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# lvextend of an active snapshot's store: the -cow layer is reloaded under
+# the suspended snapshot, Data% drops, the snapshot takes more changes
+# than its old size held and stays valid with the old bytes. An active
+# origin with snapshots cannot be resized (LVM2's message).
+. "$(dirname "$0")/lib.sh"
+requires losetup
+[ "$(id -u)" = 0 ] || skip "needs root for the loop block device"
+
+a=$(make_image a.img 200M)
+expect_ok pvcreate "$a"
+expect_ok vgcreate vg "$a"
+expect_ok lvcreate -L 40M -n lv vg
+dev="$ULVM_RUN_DIR/dev/vg-lv"
+head -c 40M /dev/urandom >"$T/t0"
+dd if="$T/t0" of="$dev" bs=1M conv=notrunc,fsync status=none || fail "fill origin"
+expect_ok lvcreate -s -L 8M -n snap vg/lv
+head -c 6M /dev/urandom | dd of="$dev" bs=1M seek=0 conv=notrunc,fsync status=none
+p1=$(lvs --noheadings -o data_percent vg/snap | tr -d ' ')
+out=$(lvextend -L +16M vg/snap 2>&1) || fail "lvextend: $out"
+expect_match "$out" "Logical volume vg/snap successfully resized."
+expect_match "$(dmsetup table vg-snap-cow)" "^0 49152 linear " "cow layer after lvextend"
+expect_match "$(dmsetup table vg-snap)" "^0 81920 snapshot vg-lv-real vg-snap-cow P 8$" "snapshot table"
+p2=$(lvs --noheadings -o data_percent vg/snap | tr -d ' ')
+awk -v a="$p1" -v b="$p2" 'BEGIN { exit !(b < a / 2) }' || fail "Data% $p1 -> $p2"
+head -c 10M /dev/urandom | dd of="$dev" bs=1M seek=20 conv=notrunc,fsync status=none
+expect_match "$(lvs --noheadings -o lv_attr vg/snap | tr -d ' ')" "^swi-a-s---$" "still valid"
+cmp -s "$ULVM_RUN_DIR/dev/vg-snap" "$T/t0" || fail "snapshot lost its bytes"
+expect_fail lvextend -L +4M vg/lv
+expect_match "$ERR" "Snapshot origin volumes can be resized only while inactive: try lvchange -an."
+expect_ok lvremove -f vg/lv
+pass
