@@ -9,82 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/device.h"
 #include "engine/worker.h"
-#include "util/error.h"
+#include "engine_harness.h"
 #include "util/strbuf.h"
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: check failed: %s (%s)\n", __FILE__, __LINE__,     \
-				#cond, err_msg());                                                 \
-			exit(1);                                                                   \
-		}                                                                                  \
-	} while (0)
-
 static char dir[64];
-
-/* A synchronous io from the test thread: posted to a worker, waited for. */
-struct sync_io {
-	struct io io;
-	struct mapped_device *md;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool done;
-	int error;
-};
-
-static void sync_end(struct io *io, int error)
-{
-	struct sync_io *s = (struct sync_io *)io;
-
-	pthread_mutex_lock(&s->lock);
-	s->done = true;
-	s->error = error;
-	pthread_cond_signal(&s->cond);
-	pthread_mutex_unlock(&s->lock);
-}
-
-static void sync_start(void *arg)
-{
-	struct sync_io *s = arg;
-
-	md_submit(s->md, &s->io);
-}
-
-static void io_start(struct sync_io *s, struct mapped_device *md, enum io_op op, uint64_t sector,
-		     uint32_t nr, void *buf)
-{
-	memset(s, 0, sizeof(*s));
-	s->io.op = op;
-	s->io.sector = sector;
-	s->io.nr_sectors = nr;
-	s->io.data = buf;
-	s->io.end_io = sync_end;
-	s->md = md;
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->cond, NULL);
-	worker_post(worker_pick(), sync_start, s);
-}
-
-static int io_wait(struct sync_io *s)
-{
-	pthread_mutex_lock(&s->lock);
-	while (!s->done)
-		pthread_cond_wait(&s->cond, &s->lock);
-	pthread_mutex_unlock(&s->lock);
-	return s->error;
-}
-
-static int do_io(struct mapped_device *md, enum io_op op, uint64_t sector, uint32_t nr,
-		 void *buf)
-{
-	struct sync_io s;
-
-	io_start(&s, md, op, sector, nr, buf);
-	return io_wait(&s);
-}
 
 static char *make_image(const char *name, off_t size)
 {
@@ -97,28 +26,10 @@ static char *make_image(const char *name, off_t size)
 	return path;
 }
 
-static void *aligned(size_t bytes)
-{
-	void *p;
-
-	CHECK(posix_memalign(&p, 4096, bytes) == 0);
-	return p;
-}
-
 static void fill(unsigned char *buf, size_t len, unsigned seed)
 {
 	for (size_t i = 0; i < len; i++)
 		buf[i] = (unsigned char)(seed * 131 + i * 7 + (i >> 9));
-}
-
-static struct mapped_device *make_dev(const char *name, const char *table)
-{
-	struct mapped_device *md;
-
-	CHECK(md_create(name, NULL, false, &md) == 0);
-	CHECK(md_load(md, table, false, NULL) == 0);
-	CHECK(md_resume(md) == 0);
-	return md;
 }
 
 static void expect_load_error(const char *table, const char *needle)

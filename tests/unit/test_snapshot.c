@@ -9,78 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/device.h"
 #include "engine/worker.h"
+#include "engine_harness.h"
 #include "util/error.h"
 #include "util/le.h"
 #include "util/strbuf.h"
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: check failed: %s (%s)\n", __FILE__, __LINE__,      \
-				#cond, err_msg());                                                 \
-			exit(1);                                                                   \
-		}                                                                                  \
-	} while (0)
-
 static char dir[] = "/tmp/ulvm-test-snapshot.XXXXXX";
-
-struct sync_io {
-	struct io io;
-	struct mapped_device *md;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool done;
-	int error;
-};
-
-static void sync_end(struct io *io, int error)
-{
-	struct sync_io *s = (struct sync_io *)io;
-
-	pthread_mutex_lock(&s->lock);
-	s->done = true;
-	s->error = error;
-	pthread_cond_signal(&s->cond);
-	pthread_mutex_unlock(&s->lock);
-}
-
-static void sync_start(void *arg)
-{
-	struct sync_io *s = arg;
-
-	md_submit(s->md, &s->io);
-}
-
-static void io_start(struct sync_io *s, struct mapped_device *md, enum io_op op, uint64_t sector,
-		     uint32_t nr, void *buf)
-{
-	memset(s, 0, sizeof(*s));
-	s->io = (struct io){
-	    .op = op, .sector = sector, .nr_sectors = nr, .data = buf, .end_io = sync_end};
-	s->md = md;
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->cond, NULL);
-	worker_post(worker_pick(), sync_start, s);
-}
-
-static int io_wait(struct sync_io *s)
-{
-	pthread_mutex_lock(&s->lock);
-	while (!s->done)
-		pthread_cond_wait(&s->cond, &s->lock);
-	pthread_mutex_unlock(&s->lock);
-	return s->error;
-}
-
-static int do_io(struct mapped_device *md, enum io_op op, uint64_t sector, uint32_t nr, void *buf)
-{
-	struct sync_io s;
-
-	io_start(&s, md, op, sector, nr, buf);
-	return io_wait(&s);
-}
 
 static char *make_image(const char *name, off_t size, bool random)
 {
@@ -99,24 +34,6 @@ static char *make_image(const char *name, off_t size, bool random)
 	}
 	close(fd);
 	return path;
-}
-
-static void *aligned(size_t bytes)
-{
-	void *p;
-
-	CHECK(posix_memalign(&p, 4096, bytes) == 0);
-	return p;
-}
-
-static struct mapped_device *make_dev(const char *name, const char *table)
-{
-	struct mapped_device *md;
-
-	CHECK(md_create(name, NULL, false, &md) == 0);
-	CHECK(md_load(md, table, false, NULL) == 0);
-	CHECK(md_resume(md) == 0);
-	return md;
 }
 
 static void remove_dev(struct mapped_device *md)
