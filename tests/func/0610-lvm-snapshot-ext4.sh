@@ -76,6 +76,17 @@ expect_match "$pct" '^[0-9]+\.[0-9]{2}$' "Data%"
 [ "$(lvs --noheadings -o lv_name vg | wc -l)" = 2 ] || fail "lvs lists internal LVs"
 expect_eq "$(vgs --noheadings -o lv_count,snap_count vg | tr -s ' ')" " 2 1" "vgs counts"
 
+# lvdisplay's snapshot lines, as LVM2 prints them.
+out=$(lvdisplay vg/lv_snap)
+expect_match "$out" "  LV snapshot status     active destination for lv" "lvdisplay status"
+expect_match "$out" "  LV Size                100.00 MiB" "lvdisplay size (the origin's)"
+expect_match "$out" "  COW-table size         40.00 MiB" "lvdisplay COW size"
+expect_match "$out" "  COW-table LE           10" "lvdisplay COW LE"
+expect_match "$out" "  Allocated to snapshot  [0-9]+\.[0-9]{2}%" "lvdisplay allocated"
+expect_match "$out" "  Snapshot chunk size    4.00 KiB" "lvdisplay chunk"
+expect_match "$(lvdisplay vg/lv)" "  LV snapshot status     source of
+                         lv_snap \[active\]" "lvdisplay of the origin"
+
 # The snapshot: clean, read-only mount, the files of its moment.
 expect_ok fsck.ext4 -fn "$ULVM_DEV_DIR/vg/lv_snap"
 expect_ok mount -o ro "$ULVM_DEV_DIR/vg/lv_snap" "$T/snapmnt"

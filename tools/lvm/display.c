@@ -9,6 +9,7 @@
 #include "metadata/segtype.h"
 #include "metadata/uuid.h"
 #include "report_cmd.h"
+#include "snapshot.h"
 
 /* LVM2's status bits, as its colon forms print them raw. */
 enum {
@@ -97,19 +98,55 @@ static void lv_full_names(struct lvm_ctx *ctx, const struct lv *lv)
 static void lv_full_relations(struct lvm_ctx *ctx, const struct lv *lv,
 			      const struct lvm_lv_state *st)
 {
-	(void)ctx, (void)lv, (void)st;
+	struct lvm_snap_status ss;
+	const struct lv_seg *snap = lv_cow_seg(lv);
+	struct lv_seg *segs[256];
+	unsigned n = lv_origin_snapshots(lv, segs, 256);
+
+	(void)st;
+	if (n) {
+		lvm_print("LV snapshot status     source of");
+		for (unsigned i = 0; i < n && i < 256; i++) {
+			bool on = lvm_snap_status(ctx, segs[i]->cow, &ss) == 0 && !ss.invalid;
+			lvm_print("                       %s [%s]", segs[i]->cow->name,
+				  on ? "active" : "INACTIVE");
+		}
+	} else if (snap) {
+		bool on = lvm_snap_status(ctx, lv, &ss) == 0 && !ss.invalid;
+		lvm_print("LV snapshot status     %s destination for %s",
+			  on ? "active" : "INACTIVE", snap->origin->name);
+	}
 }
 
 /* Lines between "Current LE" and "Segments": LVM2's COW table and
  * snapshot chunk lines, mirror counts. */
 static void lv_full_extras(struct lvm_ctx *ctx, const struct lv *lv, const struct lvm_lv_state *st)
 {
-	(void)ctx, (void)lv, (void)st;
+	const struct lv_seg *snap = lv_cow_seg(lv);
+	struct lvm_snap_status ss;
+
+	(void)st;
+	if (!snap)
+		return;
+	lvm_print("COW-table size         %s",
+		  display_size(ctx, (uint64_t)lv->le_count * lv->vg->extent_size));
+	lvm_print("COW-table LE           %u", lv->le_count);
+	if (lvm_snap_status(ctx, lv, &ss) == 0 && !ss.invalid)
+		lvm_print("Allocated to snapshot  %.2f%%", lvm_snap_percent(&ss));
+	lvm_print("Snapshot chunk size    %s", display_size(ctx, snap->chunk_size));
+}
+
+/* The LV a snapshot stands for in "LV Size"/"Current LE": its origin. */
+static const struct lv *lv_full_sized(const struct lv *lv)
+{
+	const struct lv_seg *snap = lv_cow_seg(lv);
+	return snap ? snap->origin : lv;
 }
 
 /* The size LVM2 prints as "LV Size" (a snapshot's is its origin's). */
 static uint64_t lv_full_size(const struct lv *lv)
 {
+	lv = lv_full_sized(lv);
 	return (uint64_t)lv->le_count * lv->vg->extent_size;
 }
 
@@ -143,7 +180,7 @@ void display_lv_full(struct lvm_ctx *ctx, const struct lv *lv)
 	if (st.active)
 		lvm_print("# open                 %u", st.open_count);
 	lvm_print("LV Size                %s", display_size(ctx, lv_full_size(lv)));
-	lvm_print("Current LE             %u", lv->le_count);
+	lvm_print("Current LE             %u", lv_full_sized(lv)->le_count);
 	lv_full_extras(ctx, lv, &st);
 	lvm_print("Segments               %u", lv_seg_count(lv));
 	lvm_print("Allocation             %s", alloc_policy_name(lv->alloc));
