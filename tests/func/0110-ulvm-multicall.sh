@@ -6,7 +6,7 @@
 
 help=$(ulvm help) || fail "ulvm help"
 expect_re "$help" $'\n  dmsetup +' "ulvm help lists dmsetup"
-expect_eq "$(ulvm)" "$help" "ulvm alone prints help"
+expect_eq "$(printf 'help\n' | ulvm)" "$help" "ulvm alone is the shell; its help lists the same"
 expect_re "$(ulvm version)" 'LVM version: +2\.03\.16\(2\) \(ulvm [0-9]+\.[0-9]+\.[0-9]+\)' "ulvm version"
 expect_re "$(ulvm version)" 'Library version: ulvm .*control protocol 1\.' "ulvm version library line"
 expect_eq "$(ulvm --version)" "$(ulvm version)" "ulvm --version"
