@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "shell.h"
 #include "ulvm/client.h"
 #include "ulvm/protocol.h"
 
@@ -28,6 +29,22 @@ static const struct command *find_command(const char *name)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	return NULL;
+}
+
+int ulvm_run_command(int argc, char **argv)
+{
+	const struct command *cmd = find_command(argv[0]);
+	return cmd ? cmd->fn(argc, argv) : ULVM_NO_SUCH_COMMAND;
+}
+
+const char *ulvm_command_name(unsigned i)
+{
+	return i < NUM_COMMANDS ? commands[i].name : NULL;
+}
+
+unsigned ulvm_command_count(void)
+{
+	return NUM_COMMANDS;
 }
 
 int cmd_help(int argc, char **argv)
@@ -72,9 +89,9 @@ int main(int argc, char **argv)
 	if (strcmp(base, "ulvm") && strcmp(base, "help") && strcmp(base, "version") &&
 	    (cmd = find_command(base)))
 		return cmd->fn(argc, argv);
-	/* No command yet: the interactive shell will go here. */
+	/* No command: the shell (tools/shell.c). */
 	if (argc < 2)
-		return cmd_help(argc, argv);
+		return ulvm_shell();
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version"))
