@@ -48,9 +48,15 @@ same_as_lvm2 "after lvreduce / lvresize"
 # Refusals, each leaving the metadata alone.
 s=$(seqno vg)
 expect_fail lvextend -L -4M vg/lin
-expect_match "$ERR" "Negative argument not permitted - use lvreduce"
+expect_match "$ERR" "Size may not be negative.
+  Invalid argument for --size: -4M
+  Error during parsing of command line."
 expect_fail lvreduce -L +4M vg/lin
-expect_match "$ERR" "Positive sign not permitted - use lvextend"
+expect_match "$ERR" "Size may not be positive."
+expect_fail lvreduce -l +1 vg/lin
+expect_match "$ERR" "Extents may not be positive."
+expect_fail lvextend -l 0 vg/lin
+expect_match "$ERR" "--extents may not be zero."
 expect_fail lvextend -L 8M vg/lin
 expect_match "$ERR" "New size given \(2 extents\) not larger than existing size \(6 extents\)"
 expect_fail lvreduce -L 80M vg/lin
@@ -60,11 +66,11 @@ expect_match "$ERR" "New size \(6 extents\) matches existing size \(6 extents\).
 expect_fail lvextend -L +1G vg/lin
 expect_match "$ERR" "Insufficient free space: 256 extents needed, but only [0-9]+ available"
 expect_fail lvreduce -l -6 vg/lin
-expect_match "$ERR" "below 1 extent"
+expect_match "$ERR" "Unable to reduce vg/lin below 1 extent."
 expect_fail lvextend -L 10M -l 3 vg/lin
 expect_match "$ERR" "either size or extents"
 expect_fail lvextend -L +4M vg/nolv
-expect_match "$ERR" "nolv not found"
+expect_match "$ERR" "Logical volume nolv not found in volume group vg."
 lvextend -L +4M vg/lin >/dev/null 2>&1
 expect_eq "$?" 0 "status of a good lvextend"
 lvextend -L -4M vg/lin >/dev/null 2>&1

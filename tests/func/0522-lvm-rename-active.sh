@@ -50,13 +50,17 @@ expect_eq "$(md5sum <"$T/mnt/data")" "$(md5sum <"$T/pattern")" "file on the rena
 # Refusals leave the metadata alone.
 s=$(seqno vg)
 expect_fail lvrename vg lv2 fs2
-expect_match "$ERR" 'Logical volume "fs2" already exists in volume group "vg"'
+expect_match "$ERR" 'Logical Volume "fs2" already exists in volume group "vg"'
 expect_fail lvrename vg nolv x
 expect_match "$ERR" 'Existing logical volume "nolv" not found in volume group "vg"'
 expect_fail lvrename vg/lv2 other/lv3
 expect_match "$ERR" "Logical volume names must have the same volume group"
 expect_fail vgrename vg other
-expect_match "$ERR" 'New volume group "other" already exists'
+expect_match "$ERR" 'New VG name "other" already exists'
+expect_fail vgrename vg vg
+expect_match "$ERR" "Old and new volume group names must differ"
+expect_fail lvrename vg lv2 lv2
+expect_match "$ERR" "Old and new logical volume names must differ"
 expect_eq "$(seqno vg)" "$s" "seqno after refused renames"
 
 out=$(vgrename vg vg-2 2>&1) || fail "vgrename: $out"

@@ -45,20 +45,33 @@ static const char *size_str(uint64_t sectors, char *buf, size_t size)
 	return lvm_size_str(sectors, 'h', true, true, buf, size);
 }
 
-/* Sign rules of each command, before anything is read. */
+/* Sign and zero rules of each command, before anything is read; LVM2
+ * rejects those while parsing the command line. */
 static int check_args(struct lvm_ctx *ctx, enum mode mode)
 {
 	if (lvm_has(ctx, ARG_size) == lvm_has(ctx, ARG_extents)) {
-		lvm_error("Please specify either size or extents but not both.");
+		if (lvm_has(ctx, ARG_size)) {
+			lvm_error("Please specify either size or extents but not both.");
+			lvm_error("Run `%s --help' for more information.", ctx->cmd->name);
+		} else
+			lvm_error("No command with matching syntax recognised.  Run '%s --help' "
+				  "for more information.",
+				  ctx->cmd->name);
 		return -EINVAL;
 	}
-	char sign = ctx->args[lvm_has(ctx, ARG_size) ? ARG_size : ARG_extents].sign;
-	if (mode == MODE_EXTEND && sign == '-') {
-		lvm_error("Negative argument not permitted - use lvreduce.");
+	bool size = lvm_has(ctx, ARG_size);
+	const struct lvm_arg_value *v = &ctx->args[size ? ARG_size : ARG_extents];
+	const char *what = size ? "size" : "extents";
+	if ((mode == MODE_EXTEND && v->sign == '-') || (mode == MODE_REDUCE && v->sign == '+')) {
+		lvm_error("%s may not be %s.", size ? "Size" : "Extents",
+			  v->sign == '-' ? "negative" : "positive");
+		lvm_error("Invalid argument for --%s: %s", what, v->str);
+		lvm_error("Error during parsing of command line.");
 		return -EINVAL;
 	}
-	if (mode == MODE_REDUCE && sign == '+') {
-		lvm_error("Positive sign not permitted - use lvextend.");
+	if (!v->num) {
+		lvm_error("--%s may not be zero.", what);
+		lvm_error("Run `%s --help' for more information.", ctx->cmd->name);
 		return -EINVAL;
 	}
 	if (ctx->argc < 1) {
@@ -175,14 +188,15 @@ static int new_size(struct lvm_ctx *ctx, struct resize *p)
 		want = cur + n;
 	else if (sign == '-') {
 		if (n >= cur) {
-			lvm_error("Unable to reduce %s below 1 extent.", p->lv->name);
+			lvm_error("Unable to reduce %s/%s below 1 extent.", p->vg->name,
+				  p->lv->name);
 			return -EINVAL;
 		}
 		want = cur - n;
 	} else
 		want = n;
 	if (!want) {
-		lvm_error("Unable to reduce %s below 1 extent.", p->lv->name);
+		lvm_error("New size of 0 not permitted.");
 		return -EINVAL;
 	}
 	if (want > UINT32_MAX) {

@@ -33,16 +33,19 @@ static uint64_t target_size(struct lvm_ctx *ctx, const struct lvm_dev *d)
 	if (!lvm_has(ctx, ARG_setphysicalvolumesize))
 		return real;
 	uint64_t want = lvm_num(ctx, ARG_setphysicalvolumesize, 0);
-	if (want > real) {
+	if (want > real)
 		lvm_warn("%s: Overriding real size %s. You could lose data.", d->path,
 			 lvm_size_str(real, 'h', true, true, a, sizeof(a)));
-		if (!lvm_yes(ctx, "%s: Requested size %s exceeds real size %s. Proceed? ", d->path,
-			     lvm_size_str(want, 'h', true, true, a, sizeof(a)),
-			     lvm_size_str(real, 'h', true, true, b, sizeof(b)))) {
-			lvm_error("Physical volume %s not resized.", d->path);
-			return 0;
-		}
+	else if (want < real &&
+		 !lvm_yes(ctx, "%s: Requested size %s is less than real size %s. Proceed? ",
+			  d->path, lvm_size_str(want, 'h', true, true, a, sizeof(a)),
+			  lvm_size_str(real, 'h', true, true, b, sizeof(b)))) {
+		lvm_error("Physical Volume %s not resized.", d->path);
+		return 0;
 	}
+	if (want != real)
+		lvm_warn("%s: Pretending size is %llu not %llu sectors.", d->path,
+			 (unsigned long long)want, (unsigned long long)real);
 	return want;
 }
 
@@ -112,6 +115,7 @@ static int resize_in_vg(struct lvm_ctx *ctx, const struct lvm_dev *d, uint64_t s
 int lvm_pvresize(struct lvm_ctx *ctx)
 {
 	unsigned done = 0, failed = 0;
+	int rc = LVM_OK;
 
 	if (ctx->argc < 1) {
 		lvm_error("Please supply physical volume(s)");
@@ -123,7 +127,12 @@ int lvm_pvresize(struct lvm_ctx *ctx)
 		struct lvm_dev *d = lvm_dev_find(ctx, ctx->argv[i]);
 		uint64_t size;
 		int r = -ENOENT;
-		if (!d || !d->is_pv)
+		if (!d) {
+			lvm_error("Cannot use %s: device not found", ctx->argv[i]);
+			rc = LVM_EFAILED;
+			continue;
+		}
+		if (!d->is_pv)
 			lvm_error("Failed to find physical volume \"%s\".", ctx->argv[i]);
 		else if ((size = target_size(ctx, d)))
 			r = d->vgname ? resize_in_vg(ctx, d, size) : resize_orphan(ctx, d, size);
@@ -136,5 +145,5 @@ int lvm_pvresize(struct lvm_ctx *ctx)
 	}
 	lvm_print("%u physical volume(s) resized or updated / %u physical volume(s) not resized",
 		  done, failed);
-	return failed ? LVM_EFAILED : LVM_OK;
+	return failed ? LVM_EFAILED : rc;
 }

@@ -65,6 +65,7 @@ static int lvrename_args(struct lvm_ctx *ctx, const char **vg, const char **old,
 	if (vg2 && strcmp(vg2, *vg)) {
 		lvm_error("Logical volume names must have the same volume group (\"%s\" or \"%s\")",
 			  *vg, vg2);
+		lvm_error("Run `lvrename --help' for more information.");
 		return -EINVAL;
 	}
 	if (strchr(*new, '/')) {
@@ -75,6 +76,7 @@ static int lvrename_args(struct lvm_ctx *ctx, const char **vg, const char **old,
 			lvm_error("Logical volume names must have the same volume group (\"%s\" "
 				  "or \"%s\")",
 				  *vg, nvg);
+			lvm_error("Run `lvrename --help' for more information.");
 			return -EINVAL;
 		}
 		*new = nlv;
@@ -83,6 +85,7 @@ static int lvrename_args(struct lvm_ctx *ctx, const char **vg, const char **old,
 		return -EINVAL;
 	if (!strcmp(*old, *new)) {
 		lvm_error("Old and new logical volume names must differ");
+		lvm_error("Run `lvrename --help' for more information.");
 		return -EINVAL;
 	}
 	return 0;
@@ -104,7 +107,7 @@ int lvm_lvrename(struct lvm_ctx *ctx)
 		return LVM_EFAILED;
 	}
 	if (vg_find_lv(vg, new)) {
-		lvm_error("Logical volume \"%s\" already exists in volume group \"%s\"", new,
+		lvm_error("Logical Volume \"%s\" already exists in volume group \"%s\"", new,
 			  vgname);
 		return LVM_EFAILED;
 	}
@@ -166,19 +169,21 @@ int lvm_vgrename(struct lvm_ctx *ctx)
 			o = byid;
 	}
 	if (!strcmp(o, new)) {
-		lvm_error("Old and new volume group names need to differ");
-		return LVM_EINVALID;
+		lvm_error("Old and new volume group names must differ");
+		return LVM_EFAILED;
 	}
 	for (unsigned i = 0; i < count; i++)
 		if (!strcmp(names[i], new)) {
-			lvm_error("New volume group \"%s\" already exists", new);
+			lvm_error("New VG name \"%s\" already exists", new);
 			return LVM_EFAILED;
 		}
 	if (lvm_lock_vg(ctx, new, true) < 0)
 		return LVM_EFAILED;
 	struct vg *vg = lvm_vg_read(ctx, o, LVM_READ_WRITE);
-	if (!vg)
+	if (!vg) {
+		lvm_error("Cannot process volume group %s", o);
 		return LVM_EFAILED;
+	}
 	const char *old_name = vg->name;
 	vg->name = arena_strdup(&vg->arena, new);
 	if (lvm_vg_commit(ctx, vg) < 0)

@@ -89,13 +89,16 @@ static int check(struct lvm_ctx *ctx, const struct vg *to, const struct vg *from
 int lvm_vgmerge(struct lvm_ctx *ctx)
 {
 	if (ctx->argc != 2) {
-		lvm_error("Please enter 2 or more volume groups to merge");
+		lvm_error("No command with matching syntax recognised.  Run 'vgmerge --help' for "
+			  "more information.");
+		lvm_error("Correct command syntax is:");
+		lvm_error("vgmerge VG VG");
 		return LVM_EINVALID;
 	}
 	const char *to_name = ctx->argv[0], *from_name = ctx->argv[1];
 	if (!strcmp(to_name, from_name)) {
 		lvm_error("Duplicate volume group name \"%s\"", to_name);
-		return LVM_EINVALID;
+		return LVM_EFAILED;
 	}
 	if (lvm_lock_global(ctx, true) < 0)
 		return LVM_EFAILED;

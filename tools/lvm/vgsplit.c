@@ -2,11 +2,12 @@
  * LV uses) and the LVs that live wholly on them into DEST, a new VG (with
  * the source's extent size and policies) or an existing one. As LVM2: an
  * LV may not straddle the split ("Can't split Logical Volume ..."), moved
- * LVs must be inactive, the source keeps at least one PV. DEST's metadata
+ * LVs must be inactive; moving every PV leaves no source VG. DEST's metadata
  * is written to its PVs first, then SOURCE's to what remains. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "format_text/vg_io.h"
 #include "lvm.h"
@@ -43,8 +44,8 @@ static int pick_pvs(struct lvm_ctx *ctx, struct split *s)
 		const char *n = lvm_str(ctx, ARG_name, ""), *slash = strrchr(n, '/');
 		struct lv *lv = vg_find_lv(s->from, slash ? slash + 1 : n);
 		if (!lv) {
-			lvm_error("Logical volume \"%s\" not found in volume group \"%s\"",
-				  slash ? slash + 1 : n, s->from->name);
+			lvm_error("Logical volume %s not in volume group %s", slash ? slash + 1 : n,
+				  s->from->name);
 			return -ENOENT;
 		}
 		for (const struct lv_seg *g = lv->segs; g; g = g->next)
@@ -142,20 +143,23 @@ static int split(struct lvm_ctx *ctx, struct split *s)
 		lvm_error("No physical volumes to move to volume group \"%s\"", s->to->name);
 		return -EINVAL;
 	}
-	if (s->n_moving >= n_pvs) {
-		lvm_error("Cannot split: Nowhere to store metadata for volume group \"%s\"",
-			  s->from->name);
-		return -EINVAL;
-	}
 	if (pick_lvs(ctx, s, lvs, &n_lvs) < 0)
 		return -EINVAL;
 	for (unsigned i = 0; i < s->n_moving; i++)
 		vg_move_pv(s->from, s->to, s->moving[i]);
 	for (unsigned i = 0; i < n_lvs; i++)
 		vg_move_lv(s->from, s->to, lvs[i]);
-	if (lvm_vg_commit(ctx, s->to) < 0 || lvm_vg_commit(ctx, s->from) < 0)
+	if (lvm_vg_commit(ctx, s->to) < 0)
 		return -EIO;
-	return 0;
+	/* Every PV moved: as in LVM2 the source VG is simply gone. */
+	if (s->n_moving == n_pvs) {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/backup/%s", lvm_system_dir(), s->from->name);
+		if (!lvm_has(ctx, ARG_test))
+			unlink(path);
+		return 0;
+	}
+	return lvm_vg_commit(ctx, s->from) < 0 ? -EIO : 0;
 }
 
 int lvm_vgsplit(struct lvm_ctx *ctx)
@@ -163,18 +167,18 @@ int lvm_vgsplit(struct lvm_ctx *ctx)
 	struct split s = {0};
 
 	if (ctx->argc < 2 || (ctx->argc < 3 && !lvm_has(ctx, ARG_name))) {
-		lvm_error("Existing VG, new VG and either physical volumes or logical volume "
-			  "required.");
+		lvm_error("No command with matching syntax recognised.  Run 'vgsplit --help' for "
+			  "more information.");
 		return LVM_EINVALID;
 	}
 	if (ctx->argc > 2 && lvm_has(ctx, ARG_name)) {
-		lvm_error("A logical volume name cannot be given with physical volumes.");
+		lvm_error("Command does not accept argument: %s.", ctx->argv[2]);
 		return LVM_EINVALID;
 	}
 	const char *from_name = ctx->argv[0], *to_name = ctx->argv[1];
 	if (!strcmp(from_name, to_name)) {
 		lvm_error("Duplicate volume group name \"%s\"", from_name);
-		return LVM_EINVALID;
+		return LVM_EFAILED;
 	}
 	if (lvm_lock_global(ctx, true) < 0)
 		return LVM_EFAILED;
