@@ -46,12 +46,29 @@ static const char *get_string(json_object *req, const char *key)
 	return json_object_get_string(v);
 }
 
+/* True when someone (a mounted filesystem, a program) has the block
+ * device open: the kernel refuses an exclusive open then. */
+static bool blockdev_in_use(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_EXCL | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == EBUSY;
+}
+
 static json_object *info_json(struct mapped_device *md)
 {
 	struct md_info i;
 	json_object *o = json_object_new_object();
 
 	md_get_info(md, &i);
+	/* A filesystem mounted on the attached block device holds the device
+	 * open, as the kernel counts a mount in a dm device's open count. */
+	if (i.blockdev[0] && blockdev_in_use(i.blockdev))
+		i.open_count++;
 	json_object_object_add(o, "name", json_object_new_string(i.name));
 	json_object_object_add(o, "uuid", json_object_new_string(i.uuid));
 	json_object_object_add(o, "major", json_object_new_int((int)i.major));
@@ -400,19 +417,6 @@ struct busy {
 	char why[ULVM_NAME_MAX + 320];
 	unsigned opens;
 };
-
-/* True when someone (a mounted filesystem, a program) has the block
- * device open: the kernel refuses an exclusive open then. */
-static bool blockdev_in_use(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_EXCL | O_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return false;
-	}
-	return errno == EBUSY;
-}
 
 /* The first device held open by an export or whose block device is in
  * use (stacking is not a reason to refuse: shutdown removes devices

@@ -13,6 +13,7 @@ dev="$ULVM_DEV_DIR/mapper/lin"
 expect_ok mkfs.ext4 -q -F "$dev"
 mkdir "$T/mnt"
 expect_ok mount "$dev" "$T/mnt"
+expect_match "$(dmsetup info lin)" "Open count: +1" "open count while mounted"
 data=$(random_file data 4)
 cp "$data" "$T/mnt/f" # no sync: the freeze must write it out
 
