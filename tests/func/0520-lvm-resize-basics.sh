@@ -37,6 +37,15 @@ expect_ok lvresize -l +50%FREE vg/lin
 expect_ok lvreduce -f -l -25%VG vg/lin
 same_as_lvm2 "after lvresize %FREE, lvreduce %VG"
 
+# PVs and no size: all their free space, as LVM2 (+100%PVS).
+expect_ok lvcreate -an -l 1 -n pvs vg "$C"
+pv_free() { lvm2 pvs --noheadings -o pv_pe_count,pv_pe_alloc_count "$1" | awk '{print $1 - $2}'; }
+free=$(pv_free "$C")
+expect_ok lvextend vg/pvs "$C"
+expect_eq "$(pv_free "$C")" 0 "free on C after lvextend LV PV"
+expect_eq "$(lvm2 lvs --noheadings -o seg_size_pe --segments vg/pvs | xargs)" "$((free + 1))" "pvs size"
+expect_ok lvremove -y vg/pvs
+
 # Reduce (inactive, no filesystem: no question), lvresize both ways.
 expect_ok lvreduce -L 20M vg/lin
 expect_eq "$(lvm2 lvs --noheadings -o lv_size --units m --nosuffix vg/lin | xargs)" 20.00 "lin after reduce"

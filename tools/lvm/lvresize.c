@@ -49,6 +49,11 @@ static const char *size_str(uint64_t sectors, char *buf, size_t size)
  * rejects those while parsing the command line. */
 static int check_args(struct lvm_ctx *ctx, enum mode mode)
 {
+	/* LVM2: PVs and no size means all their free space (-l +100%PVS). */
+	if (mode != MODE_REDUCE && ctx->argc >= 2 && !lvm_has(ctx, ARG_size) &&
+	    !lvm_has(ctx, ARG_extents))
+		ctx->args[ARG_extents] = (struct lvm_arg_value){
+		    .count = 1, .str = "+100%PVS", .num = 100, .sign = '+', .percent = PERCENT_PVS};
 	if (lvm_has(ctx, ARG_size) == lvm_has(ctx, ARG_extents)) {
 		if (lvm_has(ctx, ARG_size)) {
 			lvm_error("Please specify either size or extents but not both.");
