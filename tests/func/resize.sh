@@ -1,6 +1,7 @@
 # Shared by tests/func/052N-lvm-*.sh (resize, rename, merge/split): the
 # test's own loop devices as PVs, real LVM2 (activation off, --devices
-# limited to those loops) as the oracle, and the comparisons.
+# limited to those loops, no backup or archive files written under
+# /etc/lvm) as the oracle, and the comparisons.
 requires losetup /usr/sbin/lvm
 [ "$(id -u)" = 0 ] || skip "needs root for loop devices"
 
@@ -18,7 +19,7 @@ make_loops() {
 	done
 }
 
-lvm2() { "/usr/sbin/$1" --config 'global{activation=0}' --devices "$DEVS" "${@:2}"; }
+lvm2() { "/usr/sbin/$1" --config 'global{activation=0} backup{backup=0 archive=0}' --devices "$DEVS" "${@:2}"; }
 
 # Report columns both implementations must print identically.
 LVS_COLS=vg_name,lv_name,lv_size,seg_start_pe,seg_size_pe,stripes,stripe_size,seg_pe_ranges
