@@ -71,6 +71,8 @@ gone "$ULVM_DEV_DIR/mapper/vg-lv2"
 [ -b "$(readlink -f "$ULVM_DEV_DIR/vg-2/fs2")" ] || fail "no link for the mounted LV after vgrename"
 expect_eq "$(md5sum <"$T/mnt/data")" "$(md5sum <"$T/pattern")" "file after vgrename"
 [ -f "$ULVM_SYSTEM_DIR/backup/vg-2" ] || fail "no backup under the new name"
+grep -l "Created \*before\* executing 'vgrename vg vg-2'" "$ULVM_SYSTEM_DIR"/archive/vg_*.vg >/dev/null ||
+	fail "no archive of the VG under its old name"
 gone "$ULVM_SYSTEM_DIR/backup/vg"
 same_as_lvm2 "after vgrename"
 

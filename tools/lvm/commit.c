@@ -28,6 +28,7 @@ struct archive_text {
 	struct archive_text *next;
 	const struct vg *vg;
 	char *text; /* malloc'd file form of the VG as read */
+	char *name; /* its name as read (vgrename archives under the old one) */
 };
 
 static struct archive_text *pending;
@@ -55,6 +56,9 @@ int lvm_vg_archive_prepare(struct lvm_ctx *ctx, struct vg *vg)
 	if (!a)
 		abort();
 	a->vg = vg;
+	a->name = strdup(vg->name);
+	if (!a->name)
+		abort();
 	a->text = sb_detach(&sb);
 	a->next = pending;
 	pending = a;
@@ -68,6 +72,7 @@ void lvm_archive_forget(struct lvm_ctx *ctx, const struct vg *vg)
 			struct archive_text *a = *p;
 			*p = a->next;
 			free(a->text);
+			free(a->name);
 			free(a);
 			return;
 		}
@@ -121,10 +126,10 @@ static void archive(struct lvm_ctx *ctx, const struct vg *vg)
 		mkdir(dir, 0700);
 		if (getrandom(&rnd, sizeof(rnd), 0) < 0)
 			rnd = (unsigned)time(NULL);
-		snprintf(path, sizeof(path), "%s/%s_%05u-%u.vg", dir, vg->name,
-			 next_index(dir, vg->name), rnd & 0x7fffffff);
+		snprintf(path, sizeof(path), "%s/%s_%05u-%u.vg", dir, a->name,
+			 next_index(dir, a->name), rnd & 0x7fffffff);
 		if (write_file(path, a->text) < 0)
-			lvm_warn("Failed to archive volume group %s to %s.", vg->name, path);
+			lvm_warn("Failed to archive volume group %s to %s.", a->name, path);
 		lvm_archive_forget(ctx, vg);
 		return;
 	}
