@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "monitor.h"
 #include "engine/device.h"
 #include "engine/worker.h"
 #include "exports/fuse.h"
@@ -39,6 +40,20 @@ struct options {
 };
 
 static pthread_t main_thread;
+/* The `ulvm` binary beside ulvmd, which the monitor runs (lvextend). */
+static char tool_path[PATH_MAX + 16];
+
+static void find_tool(void)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	self[n > 0 ? n : 0] = '\0';
+	char *slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(tool_path, sizeof(tool_path), "%s/ulvm", n > 0 ? self : ".");
+}
 
 static void usage(FILE *out)
 {
@@ -212,6 +227,9 @@ static int start_services(const struct options *o)
 	r = nbd_server_start(path, o->nbd_listen);
 	if (r)
 		return r;
+	r = monitor_start(tool_path);
+	if (r)
+		return r;
 	run_path(path, ULVM_CONTROL_SOCKET);
 	return control_start(path, request_shutdown);
 }
@@ -224,6 +242,7 @@ static void stop_services(void)
 	char path[PATH_MAX];
 
 	control_stop();
+	monitor_stop();
 	nbd_server_stop();
 	control_remove_all(true);
 	loop_export_stop();
@@ -298,6 +317,7 @@ int main(int argc, char **argv)
 	if (parse_options(argc, argv, &o))
 		return 2;
 	log_set_debug(o.debug);
+	find_tool();
 	if (o.stop)
 		return stop_daemon(o.force);
 	if (mkdir(ulvm_run_dir(), 0700) < 0 && errno != EEXIST) {
