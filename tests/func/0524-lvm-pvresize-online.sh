@@ -19,11 +19,15 @@ expect_match "$out" "1 physical volume\(s\) resized or updated / 0 physical volu
 expect_eq "$(lvm2 pvs --noheadings -o pv_pe_count "$A" | xargs)" 31 "PEs after growing"
 same_as_lvm2 "after pvresize grow"
 
+expect_ok lvcreate -an -l 1 -n tail vg "$A:20-20"
+expect_fail pvresize -y --setphysicalvolumesize 48M "$A"
+expect_match "$ERR" "$A: cannot resize to 11 extents as later ones are allocated."
+expect_ok lvremove -y vg/tail
 expect_ok pvresize -y --setphysicalvolumesize 48M "$A"
 expect_eq "$(lvm2 pvs --noheadings -o pv_pe_count "$A" | xargs)" 11 "PEs after shrinking"
 s=$(seqno vg)
 expect_fail pvresize -y --setphysicalvolumesize 20M "$A"
-expect_match "$ERR" "$A: cannot resize to 4 extents as later ones are allocated."
+expect_match "$ERR" "$A: cannot resize to 4 extents as 10 are allocated."
 expect_eq "$(seqno vg)" "$s" "seqno after a refused shrink"
 same_as_lvm2 "after pvresize shrink"
 

@@ -452,7 +452,7 @@ static int find_lv(struct lvm_ctx *ctx, struct resize *p)
 		if (p->n_pvs == sizeof(p->pvs) / sizeof(p->pvs[0]) ||
 		    alloc_pv_parse(p->vg, ctx->argv[i], &p->pvs[p->n_pvs]) < 0) {
 			lvm_error("%s", err_msg());
-			return -EINVAL;
+			return -ENOENT;
 		}
 		p->n_pvs++;
 	}

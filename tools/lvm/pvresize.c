@@ -92,6 +92,12 @@ static int resize_in_vg(struct lvm_ctx *ctx, const struct lvm_dev *d, uint64_t s
 		return -EINVAL;
 	}
 	uint32_t count = (uint32_t)((size - pv->pe_start) / vg->extent_size);
+	uint32_t allocated = pv->pe_count - pv_free_extents(vg, pv);
+	if (count < allocated) {
+		lvm_error("%s: cannot resize to %u extents as %u are allocated.", d->path, count,
+			  allocated);
+		return -EBUSY;
+	}
 	if (count < used_end(vg, pv)) {
 		lvm_error("%s: cannot resize to %u extents as later ones are allocated.", d->path,
 			  count);
