@@ -356,10 +356,14 @@ static int listen_freeze(struct mapped_device *md)
 	int e = errno;
 	close(fd);
 	if (r < 0) {
-		if (e == EBUSY || e == EOPNOTSUPP)
-			return 0; /* frozen by someone else, or cannot freeze */
-		return err_set(e, "cannot freeze the filesystem on '%s' (%s): %s", md_name(md),
-			       mnt, strerror(e));
+		/* Frozen by someone else, cannot freeze, or failing (a device
+		 * under flakey): the suspend goes on without, as it must still
+		 * be possible to swap the table of an erroring device. */
+		if (e != EBUSY && e != EOPNOTSUPP)
+			log_warn("loop: cannot freeze the filesystem on '%s' (%s): %s; suspending "
+				 "without",
+				 md_name(md), mnt, strerror(e));
+		return 0;
 	}
 	pthread_mutex_lock(&lx.lock);
 	a = find(md);
