@@ -38,7 +38,10 @@ struct resize {
 	unsigned n_pvs;
 	uint32_t old_le, new_le;
 	uint32_t stripes, stripe_size; /* for new space */
+	bool approx;		       /* a percentage: extend by as much as fits */
 };
+
+static void cut(struct lv *lv, uint32_t new_le);
 
 static const char *size_str(uint64_t sectors, char *buf, size_t size)
 {
@@ -136,7 +139,9 @@ static int requested(struct lvm_ctx *ctx, struct resize *p, uint64_t *n, char *s
 		lvm_error("Specified LV does not have an origin LV.");
 		return -EINVAL;
 	}
-	*n = base * l->num / 100;
+	p->approx = *sign != '-';
+	/* LVM2 rounds a percentage up, except for a reduction by one. */
+	*n = (base * l->num + (*sign == '-' ? 0 : 99)) / 100;
 	return 0;
 }
 
@@ -144,6 +149,8 @@ static int requested(struct lvm_ctx *ctx, struct resize *p, uint64_t *n, char *s
 static void stripes_for_extend(struct lvm_ctx *ctx, struct resize *p)
 {
 	const struct lv_seg *last = p->lv->segs;
+	char a[32];
+
 	while (last && last->next)
 		last = last->next;
 	p->stripes = 1;
@@ -154,12 +161,15 @@ static void stripes_for_extend(struct lvm_ctx *ctx, struct resize *p)
 	}
 	if (lvm_has(ctx, ARG_stripes))
 		p->stripes = (uint32_t)lvm_num(ctx, ARG_stripes, 1);
-	if (lvm_has(ctx, ARG_stripesize))
-		p->stripe_size = (uint32_t)lvm_num(ctx, ARG_stripesize, 128);
-	if (p->stripes > 1 && !p->stripe_size)
-		p->stripe_size = (uint32_t)lvm_config_int(ctx, "metadata/stripesize", 64) * 2;
 	if (!p->stripes)
 		p->stripes = 1;
+	if (lvm_has(ctx, ARG_stripesize))
+		p->stripe_size = (uint32_t)lvm_num(ctx, ARG_stripesize, 128);
+	else if (p->stripes > 1 && p->stripe_size)
+		lvm_print("Using stripesize of last segment %s",
+			  size_str(p->stripe_size, a, sizeof(a)));
+	if (p->stripes > 1 && !p->stripe_size)
+		p->stripe_size = (uint32_t)lvm_config_int(ctx, "metadata/stripesize", 64) * 2;
 }
 
 /* A reduce keeps whole stripes in the segment it cuts into. */
@@ -259,7 +269,7 @@ static int grow(struct lvm_ctx *ctx, struct resize *p)
 			  p->stripes, npv);
 		return -EINVAL;
 	}
-	if (avail < need) {
+	if (avail < need && !p->approx) {
 		lvm_error("Insufficient free space: %u extents needed, but only %u available", need,
 			  avail);
 		return -ENOSPC;
@@ -276,11 +286,31 @@ static int grow(struct lvm_ctx *ctx, struct resize *p)
 	};
 	if (req.policy == ALLOC_INHERIT)
 		req.policy = ALLOC_NORMAL;
-	if (lv_extend(p->lv, &req) < 0) {
-		lvm_error("%s", err_msg());
-		return -ENOSPC;
+	if (lv_extend(p->lv, &req) == 0)
+		return 0;
+	/* A percentage asks for "as much as fits" (LVM2's approx_alloc):
+	 * the most whole stripes the allocator can place. lv_extend leaves
+	 * the LV untouched when it fails, so the search is free of effects. */
+	if (p->approx) {
+		uint32_t lo = 0, hi = need / p->stripes; /* lo fits, hi does not */
+		while (hi - lo > 1) {
+			struct alloc_request t = req;
+			uint32_t mid = lo + (hi - lo) / 2;
+			t.extents = mid * p->stripes;
+			if (lv_extend(p->lv, &t) == 0) {
+				cut(p->lv, p->old_le);
+				lo = mid;
+			} else
+				hi = mid;
+		}
+		req.extents = lo * p->stripes;
+		if (lo && lv_extend(p->lv, &req) == 0) {
+			p->new_le = p->old_le + req.extents;
+			return 0;
+		}
 	}
-	return 0;
+	lvm_error("%s", err_msg());
+	return -ENOSPC;
 }
 
 /* Drops the extents from new_le on (segments cut at whole stripes). */
