@@ -83,5 +83,17 @@ check_lv vg3 lv2
 expect_ok umount "$T/mnt"
 expect_ok fsck.ext4 -fn "$ULVM_DEV_DIR/vg3/fs2"
 same_as_lvm2 "after vgrename by uuid"
+
+# An active snapshot set is renamed only inactive (its -real/-cow layers).
+expect_ok lvcreate -s -L 8M -n snap vg3/lv2
+s=$(seqno vg3)
+expect_fail lvrename vg3 lv2 lv4
+expect_match "$ERR" "Cannot rename vg3/lv2 while it is active with snapshots: deactivate it first."
+expect_fail vgrename vg3 vg4
+expect_eq "$(seqno vg3)" "$s" "seqno after refusing to rename an active snapshot set"
+expect_ok lvchange -an vg3/lv2
+expect_ok lvrename vg3 lv2 lv4
+expect_ok lvm2 vgck vg3
+expect_eq "$(lvm2 lvs --noheadings -o lv_name,origin vg3/snap | xargs)" "snap lv4" "snapshot's origin after the rename"
 expect_ok vgchange -an vg3
 pass

@@ -11,6 +11,7 @@
 #include "lvm.h"
 #include "lvm_int.h"
 #include "metadata/uuid.h"
+#include "snapshot.h"
 #include "ulvm/client.h"
 #include "ulvm/protocol.h"
 #include "util/error.h"
@@ -37,6 +38,19 @@ static int rename_active(struct lvm_ctx *ctx, const struct lv *lv, const char *o
 	sb_release(&from);
 	sb_release(&to);
 	return r;
+}
+
+/* The layered devices of an active snapshot set (-real, -cow) are named
+ * after their LVs too; until they are renamed with them, such a set is
+ * renamed inactive only. True (printed) when `lv` is such a case. */
+static bool active_snapshot_set(struct lvm_ctx *ctx, const struct lv *lv)
+{
+	struct lvm_lv_state st;
+	if (!lvm_snap_involved(lv) || lvm_lv_state(ctx, lv, &st) < 0 || !st.active)
+		return false;
+	lvm_error("Cannot rename %s/%s while it is active with snapshots: deactivate it first.",
+		  lv->vg->name, lv->name);
+	return true;
 }
 
 /* Operands of lvrename into vg, old and new names (LVM2's messages). */
@@ -111,6 +125,8 @@ int lvm_lvrename(struct lvm_ctx *ctx)
 			  vgname);
 		return LVM_EFAILED;
 	}
+	if (active_snapshot_set(ctx, lv))
+		return LVM_EFAILED;
 	lv->name = arena_strdup(&vg->arena, new);
 	if (lvm_vg_commit(ctx, vg) < 0)
 		return LVM_EFAILED;
@@ -184,6 +200,9 @@ int lvm_vgrename(struct lvm_ctx *ctx)
 		lvm_error("Cannot process volume group %s", o);
 		return LVM_EFAILED;
 	}
+	for (const struct lv *lv = vg->lvs; lv; lv = lv->next)
+		if (active_snapshot_set(ctx, lv))
+			return LVM_EFAILED;
 	const char *old_name = vg->name;
 	vg->name = arena_strdup(&vg->arena, new);
 	if (lvm_vg_commit(ctx, vg) < 0)
