@@ -1,5 +1,5 @@
 /* Checking and small metadata edits: vgck (--updatemetadata rewrites
- * stale or damaged copies), pvck, pvchange -x, vgcfgbackup. */
+ * stale or damaged copies), pvchange -x, vgcfgbackup (pvck: pvck.c). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,48 +29,6 @@ int lvm_vgck(struct lvm_ctx *ctx)
 {
 	unsigned flags = lvm_has(ctx, ARG_updatemetadata) ? LVM_READ_WRITE : 0;
 	return lvm_for_each_vg(ctx, ctx->argv, ctx->argc, flags, vgck_vg, NULL);
-}
-
-static int pvck_one(const char *path)
-{
-	struct pv_label l;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), bad = 0;
-
-	if (fd < 0) {
-		lvm_error("Cannot use %s: %s", path, strerror(errno));
-		return LVM_EFAILED;
-	}
-	if (label_read(fd, path, &l) < 0) {
-		lvm_error("%s", err_msg());
-		close(fd);
-		return LVM_EFAILED;
-	}
-	for (unsigned m = 0; m < l.n_mdas; m++) {
-		struct mda_copy c;
-		mda_copy_read(fd, path, &l, m, &c);
-		free(c.text);
-		if (!c.header_ok) {
-			lvm_error("%s: metadata area %u header is damaged", path, m + 1);
-			bad = 1;
-		}
-	}
-	close(fd);
-	return bad ? LVM_EFAILED : LVM_OK;
-}
-
-int lvm_pvck(struct lvm_ctx *ctx)
-{
-	int status = LVM_OK;
-	if (ctx->argc < 1) {
-		lvm_error("Please enter a physical volume path");
-		return LVM_EINVALID;
-	}
-	for (int i = 0; i < ctx->argc; i++) {
-		int r = pvck_one(ctx->argv[i]);
-		if (r > status)
-			status = r;
-	}
-	return status;
 }
 
 /* The operands with each "@tag" replaced by the PVs carrying the tag
