@@ -74,4 +74,21 @@ expect_ok lvchange -ay vg/l1 vg/str
 cmp -n 16777216 "$T/p1" "$ULVM_DEV_DIR/vg/l1" || fail "data of l1 after split and merge"
 cmp -n 16777216 "$T/p2" "$ULVM_DEV_DIR/vg/str" || fail "data of str after split and merge"
 expect_ok vgchange -an vg
+
+# A snapshot is never split from its origin.
+make_loops 64M F G
+expect_ok pvcreate "$F" "$G"
+expect_ok vgcreate -s 4m vs "$F" "$G"
+expect_ok lvcreate -an -l 15 -n orig vs "$F" # F full: the snapshot store goes to G
+expect_ok lvcreate -s -l 2 -n osnap vs/orig "$G"
+expect_ok lvchange -an vs/orig
+before=$(snapshot vs)
+expect_fail vgsplit vs vs2 "$F"
+expect_match "$ERR" "Can't split snapshot osnap between two Volume Groups"
+expect_fail vgsplit vs vs2 "$G"
+expect_match "$ERR" "Can't split snapshot osnap between two Volume Groups"
+expect_eq "$(snapshot vs)" "$before" "seqno and backup after refusing to split a snapshot"
+expect_ok vgsplit vs vs2 "$F" "$G"
+expect_eq "$(lvm2 lvs --noheadings -o lv_name,origin vs2/osnap | xargs)" "osnap orig" "snapshot after the split"
+expect_ok lvm2 vgck vs2
 pass

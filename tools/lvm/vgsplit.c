@@ -12,6 +12,7 @@
 #include "format_text/vg_io.h"
 #include "lvm.h"
 #include "lvm_int.h"
+#include "metadata/snapshot.h"
 #include "metadata/uuid.h"
 #include "resize.h"
 #include "util/error.h"
@@ -67,9 +68,42 @@ static int pick_pvs(struct lvm_ctx *ctx, struct split *s)
 	return 0;
 }
 
-/* Moves the LVs wholly on moving PVs; refuses one that straddles. */
+#define MAX_MOVED_LVS 4096
+
+static bool in_list(struct lv *const *lvs, unsigned n, const struct lv *lv)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (lvs[i] == lv)
+			return true;
+	return false;
+}
+
+/* Adds `lv` to the moving LVs after the checks on DEST. */
+static int take_lv(struct lvm_ctx *ctx, struct split *s, struct lv *lv, struct lv **lvs,
+		   unsigned *n)
+{
+	if (vg_find_lv(s->to, lv->name)) {
+		lvm_error("Duplicate logical volume name \"%s\" in \"%s\" and \"%s\"", lv->name,
+			  s->to->name, s->from->name);
+		return -EEXIST;
+	}
+	if (vg_has_active_lv(ctx, s->from, lv, "Logical volume %s must be inactive."))
+		return -EBUSY;
+	if (*n == MAX_MOVED_LVS) {
+		lvm_error("Cannot move more than %u logical volumes at once.", MAX_MOVED_LVS);
+		return -E2BIG;
+	}
+	lvs[(*n)++] = lv;
+	return 0;
+}
+
+/* Moves the LVs wholly on moving PVs; refuses one that straddles. A
+ * snapshot (the hidden LV tying origin and store) follows them, and may
+ * not be split from either. */
 static int pick_lvs(struct lvm_ctx *ctx, struct split *s, struct lv **lvs, unsigned *n)
 {
+	int r;
+
 	*n = 0;
 	for (struct lv *lv = s->from->lvs; lv; lv = lv->next) {
 		unsigned in = 0, out = 0;
@@ -82,16 +116,21 @@ static int pick_lvs(struct lvm_ctx *ctx, struct split *s, struct lv **lvs, unsig
 				  lv->name);
 			return -EINVAL;
 		}
-		if (!in)
+		if (in && (r = take_lv(ctx, s, lv, lvs, n)) < 0)
+			return r;
+	}
+	for (struct lv *lv = s->from->lvs; lv; lv = lv->next) {
+		const struct lv_seg *g = lv_is_snapshot(lv) ? lv->segs : NULL;
+		if (!g || !g->origin || !g->cow)
 			continue;
-		if (vg_find_lv(s->to, lv->name)) {
-			lvm_error("Duplicate logical volume name \"%s\" in \"%s\" and \"%s\"",
-				  lv->name, s->to->name, s->from->name);
-			return -EEXIST;
+		bool origin = in_list(lvs, *n, g->origin), cow = in_list(lvs, *n, g->cow);
+		if (origin != cow) {
+			lvm_error("Can't split snapshot %s between two Volume Groups",
+				  g->cow->name);
+			return -EINVAL;
 		}
-		if (vg_has_active_lv(ctx, s->from, lv, "Logical volume %s must be inactive."))
-			return -EBUSY;
-		lvs[(*n)++] = lv;
+		if (origin && (r = take_lv(ctx, s, lv, lvs, n)) < 0)
+			return r;
 	}
 	return 0;
 }
@@ -132,7 +171,7 @@ static int open_dest(struct lvm_ctx *ctx, struct split *s, const char *name)
 
 static int split(struct lvm_ctx *ctx, struct split *s)
 {
-	struct lv *lvs[1024];
+	static struct lv *lvs[MAX_MOVED_LVS];
 	unsigned n_lvs, n_pvs = 0;
 
 	if (pick_pvs(ctx, s) < 0)
