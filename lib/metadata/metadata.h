@@ -152,6 +152,10 @@ struct vg {
 	struct cfg_tree *cft; /* keeps raw segment sections alive, or NULL */
 	unsigned stale_mdas;  /* copies found older or damaged; the next write repairs them */
 	unsigned write_count; /* vg_write calls, for "Write[N] from" */
+	/* Snapshot segments ever added (never lowered): 0 lets the origin and
+	 * COW queries of metadata/snapshot.h answer without a scan, which a
+	 * report of 10,000 LVs would otherwise do once per LV. */
+	unsigned snapshot_segs;
 	/* Header items of the text it was read from. */
 	const char *creation_host;
 	int64_t creation_time;

@@ -34,6 +34,7 @@ static int snapshot_import(struct vg *vg, struct lv_seg *seg, const struct cfg_n
 		return err_set(EINVAL,
 			       "couldn't read chunk_size for snapshot segment %s of LV '%s'",
 			       sn->key, lvname);
+	vg->snapshot_segs++;
 	if (!(seg->origin = vg_find_lv(vg, origin)))
 		return err_set(EINVAL, "unknown origin '%s' for snapshot LV '%s'", origin, lvname);
 	if (!(seg->cow = vg_find_lv(vg, cow)))
@@ -69,6 +70,8 @@ bool lv_is_snapshot(const struct lv *lv)
 
 struct lv_seg *lv_cow_seg(const struct lv *lv)
 {
+	if (!lv->vg->snapshot_segs)
+		return NULL;
 	for (const struct lv *l = lv->vg->lvs; l; l = l->next)
 		if (lv_is_snapshot(l) && l->segs->cow == lv)
 			return l->segs;
@@ -84,6 +87,8 @@ unsigned lv_origin_snapshots(const struct lv *origin, struct lv_seg **segs, unsi
 {
 	unsigned n = 0;
 
+	if (!origin->vg->snapshot_segs)
+		return 0;
 	for (const struct lv *l = origin->vg->lvs; l; l = l->next)
 		if (lv_is_snapshot(l) && l->segs->origin == origin) {
 			if (n < max)
@@ -95,6 +100,8 @@ unsigned lv_origin_snapshots(const struct lv *origin, struct lv_seg **segs, unsi
 
 struct lv_seg *lv_merging_seg(const struct lv *origin)
 {
+	if (!origin->vg->snapshot_segs)
+		return NULL;
 	for (const struct lv *l = origin->vg->lvs; l; l = l->next)
 		if (lv_is_snapshot(l) && l->segs->origin == origin && l->segs->merging)
 			return l->segs;
@@ -135,6 +142,7 @@ struct lv_seg *lv_snapshot_attach(struct vg *vg, struct lv *origin, struct lv *c
 		return NULL;
 	lv->status &= ~(uint64_t)LV_VISIBLE;
 	struct lv_seg *seg = lv_add_seg(lv, &segtype_snapshot, origin->le_count, 0);
+	vg->snapshot_segs++;
 	seg->origin = origin;
 	seg->cow = cow;
 	seg->chunk_size = chunk_size;
