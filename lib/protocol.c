@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -42,6 +43,8 @@ static int read_all(int fd, void *buf, size_t len, int at_start)
 	return 0;
 }
 
+/* Header and body leave in one sendmsg when the socket takes them whole
+ * (it nearly always does), the rest by write_all. */
 int ulvm_frame_send(int fd, const char *json, size_t len)
 {
 	unsigned char hdr[4];
@@ -52,8 +55,19 @@ int ulvm_frame_send(int fd, const char *json, size_t len)
 	hdr[1] = (unsigned char)(len >> 8);
 	hdr[2] = (unsigned char)(len >> 16);
 	hdr[3] = (unsigned char)(len >> 24);
-	int r = write_all(fd, hdr, 4);
-	return r ? r : write_all(fd, json, len);
+	struct iovec iov[2] = {{hdr, 4}, {(void *)json, len}};
+	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
+	ssize_t n;
+	do
+		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n < 4) {
+		int r = write_all(fd, hdr + n, 4 - (size_t)n);
+		return r ? r : write_all(fd, json, len);
+	}
+	return write_all(fd, json + (n - 4), len - (size_t)(n - 4));
 }
 
 int ulvm_frame_recv(int fd, char **json, size_t *len)
