@@ -100,6 +100,16 @@ expect_match "$ERR" "unmount"
 expect_eq "$(seqno vg)" "$s" "seqno after refusing a mounted shrink"
 expect_ok umount "$T/me"
 
+# An inactive LV is activated for the filesystem step and left inactive.
+expect_ok lvchange -an vg/e
+out=$(lvextend -r -L +40M vg/e 2>&1) || fail "lvextend -r of an inactive LV: $out"
+dmsetup info vg-e >/dev/null 2>&1 && fail "vg/e left active"
+expect_ok lvchange -ay vg/e
+expect_eq "$(ext_bytes "$E")" $((160 * 1024 * 1024)) "ext4 size after lvextend -r of the inactive LV"
+mount_dev "$E" "$T/me"
+expect_eq "$(md5sum <"$T/me/data")" "$sum" "ext4 data after the offline grow"
+expect_ok umount "$T/me"
+
 expect_ok lvchange -an vg/x vg/e
 same_as_lvm2 "after the filesystem resizes"
 pass
