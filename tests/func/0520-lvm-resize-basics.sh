@@ -84,7 +84,13 @@ lvextend -L +4M vg/lin >/dev/null 2>&1
 expect_eq "$?" 0 "status of a good lvextend"
 lvextend -L -4M vg/lin >/dev/null 2>&1
 expect_eq "$?" 3 "status of a bad command line"
-expect_eq "$(seqno vg)" $((s + 1)) "seqno after refusals and one change"
+# -t: everything checked, nothing written.
+for cmd in "lvextend -t -L +8M vg/lin" "lvreduce -t -f -r -l -1 vg/lin" "lvrename -t vg lin x" \
+	"vgrename -t vg vgt" "vgsplit -t vg vgt $A $B $C" "pvresize -t $A"; do
+	out=$($cmd 2>&1) || fail "$cmd: $out"
+done
+expect_eq "$(lvm2 vgs --noheadings -o vg_name | xargs)" vg "VGs after -t"
+expect_eq "$(seqno vg)" $((s + 1)) "seqno after refusals, -t runs and one change"
 same_as_lvm2 "after refusals"
 
 # ulvm reads what LVM2 resized.

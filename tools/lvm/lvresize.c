@@ -407,7 +407,7 @@ static int before_reduce(struct lvm_ctx *ctx, struct resize *p, const struct fs_
 		if (fs->kind == FS_XFS ||
 		    (fs->kind != FS_NONE && fs_mount_point(lvm_lv_path(ctx, lv), mnt, sizeof(mnt))))
 			cuts = true;
-		if (!cuts)
+		if (!cuts || lvm_has(ctx, ARG_test))
 			return 0;
 		bool activated;
 		const char *dev = open_device(ctx, lv, &activated);
