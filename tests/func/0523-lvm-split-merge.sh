@@ -70,6 +70,15 @@ lvm2 vgs vg2 >/dev/null 2>&1 && fail "LVM2 still sees vg2"
 expect_eq "$(lvm2 lvs --noheadings -o lv_name vg | sort | xargs)" "l1 l2 l9 str" "LVs after the merge"
 same_as_lvm2 "after vgmerge"
 
+# A split dying inside its first commit leaves the source VG whole.
+for step in write precommit; do
+	ULVM_TEST_CRASH_AFTER=$step vgsplit vg vg3 "$B" >/dev/null 2>&1
+	expect_eq "$?" 99 "status of a vgsplit crashed after $step"
+	lvm2 vgs vg3 >/dev/null 2>&1 && fail "vg3 visible after a crash after $step"
+	expect_eq "$(lvm2 vgs --noheadings -o pv_count vg | xargs)" 4 "PVs of vg after a crash after $step"
+	same_as_lvm2 "after vgsplit crashed after $step"
+done
+
 expect_ok lvchange -ay vg/l1 vg/str
 cmp -n 16777216 "$T/p1" "$ULVM_DEV_DIR/vg/l1" || fail "data of l1 after split and merge"
 cmp -n 16777216 "$T/p2" "$ULVM_DEV_DIR/vg/str" || fail "data of str after split and merge"
