@@ -13,8 +13,8 @@ n=${BENCH_LVS:-500}
 [ "$(id -u)" = 0 ] || { echo "bench lvm: needs root (loop devices)" >&2; exit 1; }
 [ -x /usr/sbin/lvm ] || { echo "bench lvm: LVM2 not installed" >&2; exit 1; }
 T=$(mktemp -d /dev/shm/ulvm-bench-lvm.XXXXXX)
-export ULVM_RUN_DIR="$T/run" ULVM_SYSTEM_DIR="$T/etc" ULVM_DEV_DIR="$T/dev" LVM_SUPPRESS_FD_WARNINGS=1
-mkdir -p "$ULVM_RUN_DIR" "$ULVM_SYSTEM_DIR" "$ULVM_DEV_DIR"
+export ULVM_RUN_DIR="$T/run" ULVM_SYSTEM_DIR="$T/etc" ULVM_DEV_DIR="$T/dev" LVM_SUPPRESS_FD_WARNINGS=1 LVM_SYSTEM_DIR="$T/lvm2"
+mkdir -p "$ULVM_RUN_DIR" "$ULVM_SYSTEM_DIR" "$ULVM_DEV_DIR" "$T/lvm2"
 cleanup() {
 	losetup -n -O NAME,BACK-FILE 2>/dev/null | while read -r dev back; do
 		case "$back" in "$T"/*) losetup -d "$dev" 2>/dev/null ;; esac

@@ -28,6 +28,10 @@ mkdir -p "$ULVM_RUN_DIR" "$ULVM_SYSTEM_DIR" "$ULVM_DEV_DIR"
 # module), not another python3 that may come earlier on PATH.
 export PATH="$ULVM_BIN:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
 export LVM_SUPPRESS_FD_WARNINGS=1
+# Real LVM2, the oracle, keeps its config, backups and archives in the
+# test's folder, never in the machine's /etc/lvm.
+export LVM_SYSTEM_DIR="$T/lvm2"
+mkdir -p "$LVM_SYSTEM_DIR"
 # ASan: report errors from the daemon into a file the runner checks.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}:log_path=$T/asan"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:log_path=$T/ubsan"
