@@ -197,8 +197,8 @@ static void *fuse_thread(void *arg)
 	/* Handlers only hand requests to workers, so few threads are ever
 	 * busy; clone_fd gives each its own queue to read from. */
 	fuse_loop_cfg_set_clone_fd(cfg, 1);
-	fuse_loop_cfg_set_idle_threads(cfg, (unsigned)-1); /* never reap threads */
 	fuse_loop_cfg_set_max_threads(cfg, 16);
+	fuse_loop_cfg_set_idle_threads(cfg, 16); /* keep them: no thread churn under load */
 	int r = fuse_session_loop_mt(fx.se, cfg);
 	if (r < 0 && r != -ENODEV)
 		log_warn("fuse: session loop ended: %s", strerror(-r));
@@ -229,6 +229,7 @@ static int session_create(const char *mountpoint)
 	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
 
 	fx.se = fuse_session_new(&args, &fx_ops, sizeof(fx_ops), NULL);
+	fuse_opt_free_args(&args); /* the session keeps what it needs */
 	if (!fx.se)
 		return err_set(EIO, "fuse: cannot create a session (is /dev/fuse there?)");
 	if (fuse_session_mount(fx.se, mountpoint) != 0) {

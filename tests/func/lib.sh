@@ -63,9 +63,13 @@ _cleanup() {
 	done
 	awk -v t="$T" '$2 ~ "^"t {print $2}' /proc/mounts | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null; done
-	if ls "$T"/asan* "$T"/ubsan* >/dev/null 2>&1; then
+	# Any report of ASan, LSan or UBSan from any of our processes fails
+	# the test (each writes its own $T/asan.PID or $T/ubsan.PID).
+	local reports
+	reports=$(find "$T" -maxdepth 1 \( -name 'asan.*' -o -name 'ubsan.*' \) 2>/dev/null)
+	if [ -n "$reports" ]; then
 		echo "--- sanitizer reports ($TEST_NAME) ---" >&2
-		cat "$T"/asan* "$T"/ubsan* >&2
+		cat $reports >&2
 		rc=1
 	fi
 	if [ "${KEEP_TMP:-0}" = 1 ]; then echo "kept $T" >&2; else rm -rf "$T"; fi

@@ -202,6 +202,9 @@ enum lvm_read_flags {
 	LVM_READ_QUIET = 1u << 2,	  /* no "not found" message */
 	LVM_READ_NOLOCK = 1u << 3,	  /* the caller holds the lock already */
 	LVM_READ_EXPORTED = 1u << 4,	  /* LVM_READ_WRITE of an exported VG (vgimport) */
+	LVM_READ_KEEP = 1u << 5,	  /* lvm_for_each_vg: keep each VG (and its lock)
+					   * until the command ends: reports sort rows
+					   * pointing into every VG at the end */
 };
 
 /* Takes the VG lock (shared, or exclusive with LVM_READ_WRITE; held until

@@ -83,7 +83,8 @@ int lvm_lvs(struct lvm_ctx *ctx)
 		}
 	char **names;
 	int nn = vg_names(ctx, &run, &names);
-	st = lvm_for_each_vg(ctx, names, nn, LVM_READ_ALLOW_MISSING, add_vg, &run);
+	st = lvm_for_each_vg(ctx, names, nn, LVM_READ_ALLOW_MISSING | LVM_READ_KEEP, add_vg,
+			     &run);
 	report_output(r, stdout);
 	report_free(r);
 	for (int i = 0; i < run.n; i++)

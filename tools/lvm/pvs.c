@@ -51,9 +51,11 @@ int lvm_pvs(struct lvm_ctx *ctx)
 	}
 	struct pvs_run run = {r, ctx->argv, ctx->argc,
 			      arena_alloc(&ctx->arena, (size_t)ctx->argc + 1)};
-	st = lvm_report_each_vg(ctx, true, add_vg, &run);
+	struct vg *orphans;
+	st = lvm_report_each_vg(ctx, true, add_vg, &run, &orphans);
 	report_output(r, stdout);
 	report_free(r);
+	vg_free(orphans);
 	for (int i = 0; i < ctx->argc; i++)
 		if (!run.seen[i]) {
 			lvm_error("Failed to find physical volume \"%s\".", ctx->argv[i]);

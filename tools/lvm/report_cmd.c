@@ -126,7 +126,8 @@ void lvm_report_pv_dev(const struct pv *pv, struct report_pv_dev *out, void *bat
 	}
 }
 
-int lvm_report_each_vg(struct lvm_ctx *ctx, bool orphans, lvm_report_vg_fn fn, void *baton)
+int lvm_report_each_vg(struct lvm_ctx *ctx, bool orphans, lvm_report_vg_fn fn, void *baton,
+		       struct vg **orphans_out)
 {
 	const char **names;
 	unsigned n = lvm_vg_names(ctx, &names);
@@ -138,13 +139,12 @@ int lvm_report_each_vg(struct lvm_ctx *ctx, bool orphans, lvm_report_vg_fn fn, v
 			status = LVM_EFAILED;
 			continue;
 		}
-		fn(ctx, vg, baton);
-		lvm_vg_release(ctx, vg);
+		fn(ctx, vg, baton); /* released with the command's other VGs */
 	}
+	*orphans_out = NULL;
 	if (orphans) {
-		struct vg *o = lvm_orphans_read(ctx);
-		fn(ctx, o, baton);
-		vg_free(o);
+		*orphans_out = lvm_orphans_read(ctx);
+		fn(ctx, *orphans_out, baton);
 	}
 	return status;
 }

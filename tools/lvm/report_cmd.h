@@ -19,8 +19,12 @@ struct report *lvm_report_make(struct lvm_ctx *ctx, struct report_opts *o, bool 
 void lvm_report_lv_info(const struct lv *lv, struct report_lv_info *out, void *baton);
 void lvm_report_pv_dev(const struct pv *pv, struct report_pv_dev *out, void *baton);
 /* Every scanned PV as the VG it belongs to (or an orphan): calls fn for
- * each VG read (sorted by name) then for the orphans' pseudo VG. */
+ * each VG read (sorted by name) then for the orphans' pseudo VG. The VGs
+ * stay allocated (report rows point into them) until the command ends;
+ * the orphans' VG goes to *orphans_out, which the caller frees with
+ * vg_free() after printing (NULL when `orphans` is false). */
 typedef void (*lvm_report_vg_fn)(struct lvm_ctx *ctx, struct vg *vg, void *baton);
-int lvm_report_each_vg(struct lvm_ctx *ctx, bool orphans, lvm_report_vg_fn fn, void *baton);
+int lvm_report_each_vg(struct lvm_ctx *ctx, bool orphans, lvm_report_vg_fn fn, void *baton,
+		       struct vg **orphans_out);
 
 #endif

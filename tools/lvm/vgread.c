@@ -120,7 +120,8 @@ static int for_each_tagged_vg(struct lvm_ctx *ctx, const char *tag, unsigned fla
 		int r = has ? fn(ctx, vg, baton) : LVM_OK;
 		if (r > status)
 			status = r;
-		lvm_vg_release(ctx, vg);
+		if (!(flags & LVM_READ_KEEP))
+			lvm_vg_release(ctx, vg);
 	}
 	return status;
 }
@@ -151,7 +152,8 @@ int lvm_for_each_vg(struct lvm_ctx *ctx, char **names, int n, unsigned flags, lv
 		int r = fn(ctx, vg, baton);
 		if (r > status)
 			status = r;
-		lvm_vg_release(ctx, vg);
+		if (!(flags & LVM_READ_KEEP))
+			lvm_vg_release(ctx, vg);
 	}
 	return status;
 }

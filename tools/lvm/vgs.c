@@ -18,7 +18,8 @@ int lvm_vgs(struct lvm_ctx *ctx)
 	struct report *r = lvm_report_make(ctx, &o, &done, &st);
 	if (!r)
 		return st;
-	st = lvm_for_each_vg(ctx, ctx->argv, ctx->argc, LVM_READ_ALLOW_MISSING, add_vg, r);
+	st = lvm_for_each_vg(ctx, ctx->argv, ctx->argc, LVM_READ_ALLOW_MISSING | LVM_READ_KEEP,
+			     add_vg, r);
 	report_output(r, stdout);
 	report_free(r);
 	return st;
