@@ -1,5 +1,6 @@
 #include "pv_io.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,9 +84,71 @@ int pv_format(int fd, const char *dev, const struct pv_format_opts *opts, struct
 	return disk_sync(fd, dev);
 }
 
+/* The quick way for the text as LVM writes it: `NAME {` first, its
+ * `seqno = N` among the first keys of that section (depth 1, outside
+ * strings). Returns false when the text does not look like that; the
+ * caller then parses it whole. Scanning every PV's copy is on the path of
+ * every command, so a 10,000-LV VG must not be parsed once per PV. */
+static bool peek_fast(const char *text, size_t len, char *name, size_t name_size,
+		      uint32_t *seqno)
+{
+	const char *p = text, *end = text + strnlen(text, len);
+	size_t n = 0;
+
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	while (p + n < end && !isspace((unsigned char)p[n]) && !strchr("{}=#\"[],", p[n]))
+		n++;
+	if (n == 0 || n >= name_size)
+		return false;
+	const char *q = p + n;
+	while (q < end && isspace((unsigned char)*q))
+		q++;
+	if (q >= end || *q != '{')
+		return false;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	int depth = 1;
+	bool in_string = false, line_start = true;
+	for (q++; q < end && q < text + 65536 && depth > 0; q++) {
+		char c = *q;
+		if (in_string) {
+			if (c == '\\' && q + 1 < end)
+				q++;
+			else if (c == '"')
+				in_string = false;
+			continue;
+		}
+		if (c == '"')
+			in_string = true;
+		else if (c == '{')
+			depth++;
+		else if (c == '}')
+			depth--;
+		else if (c == '#')
+			return false; /* comments inside: not our writer's raw form */
+		else if (depth == 1 && line_start && !strncmp(q, "seqno", 5) &&
+			 (q + 5 < end) && (isspace((unsigned char)q[5]) || q[5] == '=')) {
+			const char *v = q + 5;
+			while (v < end && (isspace((unsigned char)*v) || *v == '='))
+				v++;
+			char *stop;
+			unsigned long x = strtoul(v, &stop, 10);
+			if (stop == v || x > UINT32_MAX || (*stop && !isspace((unsigned char)*stop)))
+				return false;
+			*seqno = (uint32_t)x;
+			return true;
+		}
+		line_start = c == '\n' || (line_start && isspace((unsigned char)c));
+	}
+	return false;
+}
+
 /* The VG name and seqno of a text copy without importing all of it. */
 static int peek_text(const char *text, size_t len, char *name, size_t name_size, uint32_t *seqno)
 {
+	if (peek_fast(text, len, name, name_size, seqno))
+		return 0;
 	struct cfg_tree *t = cfg_parse(text, len);
 	const struct cfg_node *n;
 	int r = -EINVAL;
