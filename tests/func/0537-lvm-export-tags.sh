@@ -28,6 +28,10 @@ expect_eq "$(vgs --noheadings -o vg_tags vg | tr -d ' ')" "t2" "vg tags after --
 out=$(lvchange --addtag lt vg/one 2>&1) || fail "lvchange --addtag: $out"
 expect_match "$out" "Logical volume vg/one changed\."
 expect_ok lvchange --addtag lt2 @lt
+# lvs selects LVs by their own tag, or by their VG's tag (as LVM2).
+expect_eq "$(lvs --noheadings -o lv_name @lt | tr -d ' ')" one "lvs @lt"
+expect_eq "$(lvs --noheadings -o lv_name @t2 | tr -d ' ' | sort | tr '\n' ' ')" "one two " "lvs @t2 (VG tag)"
+expect_eq "$(lvs --noheadings -o lv_name @nosuchtag)" "" "lvs of an unused tag"
 expect_eq "$(lvs --noheadings -o lv_name,lv_tags vg | tr -s ' ' | sed 's/^ //; s/ $//')" "one lt,lt2
 two" "lv tags"
 out=$(pvchange --addtag pt "$a" 2>&1) || fail "pvchange --addtag: $out"

@@ -6,16 +6,35 @@
 
 struct lvs_run {
 	struct report *r;
-	const char **vg, **lv; /* operands split; lv NULL = the whole VG */
+	/* Operands split; lv NULL = the whole VG; vg NULL = "@tag" in lv. */
+	const char **vg, **lv;
 	bool *seen;
 	int n;
 };
 
+static bool has_tag(const struct str_list *l, const char *tag)
+{
+	for (; l; l = l->next)
+		if (!strcmp(l->s, tag))
+			return true;
+	return false;
+}
+
+/* As LVM2: an LV is selected by its VG, its name, or a tag of its own or
+ * of its VG. */
 static bool wanted(struct lvs_run *run, const struct vg *vg, const struct lv *lv)
 {
 	bool any = false, hit = false;
 
 	for (int i = 0; i < run->n; i++) {
+		if (!run->vg[i]) {
+			any = true;
+			if (has_tag(lv->tags, run->lv[i] + 1) || has_tag(vg->tags, run->lv[i] + 1)) {
+				run->seen[i] = true;
+				hit = true;
+			}
+			continue;
+		}
 		if (strcmp(run->vg[i], vg->name))
 			continue;
 		any = true;
@@ -52,6 +71,10 @@ static int vg_names(struct lvm_ctx *ctx, struct lvs_run *run, char ***out)
 
 	for (int i = 0; i < run->n; i++) {
 		int j;
+		if (!run->vg[i]) { /* a tag: every VG is read */
+			*out = names;
+			return 0;
+		}
 		for (j = 0; j < n && strcmp(names[j], run->vg[i]); j++)
 			;
 		if (j == n)
@@ -77,7 +100,10 @@ int lvm_lvs(struct lvm_ctx *ctx)
 			      arena_alloc(&ctx->arena, n * sizeof(char *)),
 			      arena_alloc(&ctx->arena, n), ctx->argc};
 	for (int i = 0; i < ctx->argc; i++)
-		if (lvm_split_lv_name(ctx, ctx->argv[i], &run.vg[i], &run.lv[i]) < 0) {
+		if (ctx->argv[i][0] == '@') {
+			run.vg[i] = NULL;
+			run.lv[i] = ctx->argv[i];
+		} else if (lvm_split_lv_name(ctx, ctx->argv[i], &run.vg[i], &run.lv[i]) < 0) {
 			report_free(r);
 			return LVM_EINVALID;
 		}
@@ -88,7 +114,7 @@ int lvm_lvs(struct lvm_ctx *ctx)
 	report_output(r, stdout);
 	report_free(r);
 	for (int i = 0; i < run.n; i++)
-		if (run.lv[i] && !run.seen[i]) {
+		if (run.vg[i] && run.lv[i] && !run.seen[i]) {
 			lvm_error("Failed to find logical volume \"%s/%s\"", run.vg[i], run.lv[i]);
 			st = LVM_EFAILED;
 		}
