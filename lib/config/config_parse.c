@@ -299,7 +299,7 @@ static struct cfg_node *child_node(struct parser *p, struct cfg_node *parent, co
 	size_t mask = p->index_cap - 1;
 	for (size_t i = node_hash(parent, key, n) & mask; p->index[i]; i = (i + 1) & mask) {
 		struct cfg_node *c = p->index[i];
-		if (c->parent == parent && !memcmp(c->key, key, n) && c->key[n] == '\0')
+		if (c->parent == parent && !strncmp(c->key, key, n) && c->key[n] == '\0')
 			return c;
 	}
 	struct cfg_node *c = arena_alloc(&p->tree->arena, sizeof(*c));
