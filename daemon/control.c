@@ -239,7 +239,7 @@ static int h_clear(struct mapped_device *md, json_object *req, json_object *repl
 static int h_suspend(struct mapped_device *md, json_object *req, json_object *reply)
 {
 	int r = md_suspend(md, (get_bool(req, "noflush") ? MD_SUSPEND_NOFLUSH : 0) |
-				       (get_bool(req, "nolockfs") ? MD_SUSPEND_NOLOCKFS : 0));
+				   (get_bool(req, "nolockfs") ? MD_SUSPEND_NOLOCKFS : 0));
 
 	if (!r)
 		json_object_object_add(reply, "info", info_json(md));
@@ -298,8 +298,7 @@ static int h_status(struct mapped_device *md, json_object *req, json_object *rep
 	return table_or_status(md, req, reply, true);
 }
 
-static void add_dep(void *data, unsigned major, unsigned minor, const char *path,
-		    const char *name)
+static void add_dep(void *data, unsigned major, unsigned minor, const char *path, const char *name)
 {
 	json_object *d = json_object_new_object();
 
@@ -461,15 +460,24 @@ static const struct {
 	handler_fn global;
 	device_handler_fn device;
 } handlers[] = {
-	{"version", h_version, NULL},	{"targets", h_targets, NULL},
-	{"list", h_list, NULL},		{"create", h_create, NULL},
-	{"remove_all", h_remove_all, NULL}, {"shutdown", h_shutdown, NULL},
-	{"remove", NULL, h_remove},	{"rename", NULL, h_rename},
-	{"load", NULL, h_load},		{"clear", NULL, h_clear},
-	{"suspend", NULL, h_suspend},	{"resume", NULL, h_resume},
-	{"info", NULL, h_info},		{"table", NULL, h_table},
-	{"status", NULL, h_status},	{"deps", NULL, h_deps},
-	{"wait", NULL, h_wait},		{"message", NULL, h_message},
+    {"version", h_version, NULL},
+    {"targets", h_targets, NULL},
+    {"list", h_list, NULL},
+    {"create", h_create, NULL},
+    {"remove_all", h_remove_all, NULL},
+    {"shutdown", h_shutdown, NULL},
+    {"remove", NULL, h_remove},
+    {"rename", NULL, h_rename},
+    {"load", NULL, h_load},
+    {"clear", NULL, h_clear},
+    {"suspend", NULL, h_suspend},
+    {"resume", NULL, h_resume},
+    {"info", NULL, h_info},
+    {"table", NULL, h_table},
+    {"status", NULL, h_status},
+    {"deps", NULL, h_deps},
+    {"wait", NULL, h_wait},
+    {"message", NULL, h_message},
 };
 
 static int dispatch(json_object *req, json_object *reply)
@@ -545,7 +553,7 @@ static void *client_main(void *arg)
 		free(text);
 		size_t out_len;
 		const char *out =
-			json_object_to_json_string_length(reply, JSON_C_TO_STRING_PLAIN, &out_len);
+		    json_object_to_json_string_length(reply, JSON_C_TO_STRING_PLAIN, &out_len);
 		int r = ulvm_frame_send(fd, out, out_len);
 		json_object_put(reply);
 		if (r)

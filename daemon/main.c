@@ -70,11 +70,11 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{"foreground", no_argument, NULL, 'f'}, {"stop", no_argument, NULL, 's'},
-		{"force", no_argument, NULL, 'F'},	{"nbd-listen", required_argument, NULL, 'n'},
-		{"workers", required_argument, NULL, 'w'}, {"attach", required_argument, NULL, 'a'},
-		{"debug", no_argument, NULL, 'd'},	{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},	{NULL, 0, NULL, 0},
+	    {"foreground", no_argument, NULL, 'f'},    {"stop", no_argument, NULL, 's'},
+	    {"force", no_argument, NULL, 'F'},	       {"nbd-listen", required_argument, NULL, 'n'},
+	    {"workers", required_argument, NULL, 'w'}, {"attach", required_argument, NULL, 'a'},
+	    {"debug", no_argument, NULL, 'd'},	       {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -82,16 +82,36 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->attach = "auto";
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f': o->foreground = true; break;
-		case 's': o->stop = true; break;
-		case 'F': o->force = true; break;
-		case 'n': o->nbd_listen = optarg; break;
-		case 'w': o->workers = (unsigned)atoi(optarg); break;
-		case 'a': o->attach = optarg; break;
-		case 'd': o->debug = true; break;
-		case 'h': usage(stdout); exit(0);
-		case 'V': printf("ulvmd %s\n", ULVM_VERSION); exit(0);
-		default: usage(stderr); return -1;
+		case 'f':
+			o->foreground = true;
+			break;
+		case 's':
+			o->stop = true;
+			break;
+		case 'F':
+			o->force = true;
+			break;
+		case 'n':
+			o->nbd_listen = optarg;
+			break;
+		case 'w':
+			o->workers = (unsigned)atoi(optarg);
+			break;
+		case 'a':
+			o->attach = optarg;
+			break;
+		case 'd':
+			o->debug = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("ulvmd %s\n", ULVM_VERSION);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
 		}
 	}
 	if (optind < argc) {

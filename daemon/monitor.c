@@ -31,7 +31,7 @@
 #include "util/log.h"
 
 #define MONITOR_PERIOD_MS 500
-#define MAX_CHILDREN 16
+#define MAX_CHILDREN	  16
 
 extern char **environ;
 

@@ -36,9 +36,9 @@ struct backing_req {
 static struct backing *backing_find(const struct stat *st)
 {
 	for (struct backing *b = backings; b; b = b->next) {
-		if (S_ISBLK(st->st_mode) ? (b->is_blockdev && b->rdev == st->st_rdev)
-					 : (!b->is_blockdev && b->st_dev == st->st_dev &&
-					    b->ino == st->st_ino))
+		if (S_ISBLK(st->st_mode)
+			? (b->is_blockdev && b->rdev == st->st_rdev)
+			: (!b->is_blockdev && b->st_dev == st->st_dev && b->ino == st->st_ino))
 			return b;
 	}
 	return NULL;
@@ -263,7 +263,7 @@ static void backing_issue(struct backing_req *req)
 	case IO_WRITE_ZEROES:
 		io_uring_prep_fallocate(sqe, fd,
 					(req->punch ? FALLOC_FL_PUNCH_HOLE : FALLOC_FL_ZERO_RANGE) |
-						FALLOC_FL_KEEP_SIZE,
+					    FALLOC_FL_KEEP_SIZE,
 					(off_t)off, (off_t)io_bytes(io));
 		break;
 	}
@@ -282,8 +282,8 @@ static int backing_inline(struct backing *b, struct io *io)
 		while (done < len) {
 			char *p = (char *)io->data + done;
 			ssize_t n = io->op == IO_READ
-					    ? pread(b->fd_buffered, p, len - done, off + (off_t)done)
-					    : pwrite(b->fd_buffered, p, len - done, off + (off_t)done);
+					? pread(b->fd_buffered, p, len - done, off + (off_t)done)
+					: pwrite(b->fd_buffered, p, len - done, off + (off_t)done);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0)

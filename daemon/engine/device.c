@@ -312,8 +312,9 @@ int md_create(const char *name, const char *uuid, bool read_only, struct mapped_
 			       "characters, not '.' or '..')",
 			       name, ULVM_NAME_MAX);
 	if (uuid && !uuid_is_valid(uuid))
-		return err_set(EINVAL, "invalid uuid '%s' (at most %d bytes, no control characters)",
-			       uuid, ULVM_UUID_MAX);
+		return err_set(EINVAL,
+			       "invalid uuid '%s' (at most %d bytes, no control characters)", uuid,
+			       ULVM_UUID_MAX);
 	md = calloc(1, sizeof(*md));
 	if (!md)
 		return err_set(ENOMEM, "out of memory");

@@ -91,7 +91,7 @@ int md_clear(struct mapped_device *md);
 /* md_suspend flags. Without NOLOCKFS a filesystem mounted on the
  * attached block device is frozen first (its dirty data written) and
  * thawed at resume, as device-mapper's lockfs. */
-#define MD_SUSPEND_NOFLUSH 0x1u
+#define MD_SUSPEND_NOFLUSH  0x1u
 #define MD_SUSPEND_NOLOCKFS 0x2u
 int md_suspend(struct mapped_device *md, unsigned flags);
 int md_resume(struct mapped_device *md);

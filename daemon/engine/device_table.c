@@ -96,8 +96,9 @@ static int suspend_locked(struct mapped_device *md, unsigned flags)
 int md_suspend(struct mapped_device *md, unsigned flags)
 {
 	pthread_mutex_lock(&md->lock);
-	int r = atomic_load(&md->removed) ? err_set(ENODEV, "device '%s' is being removed", md->name)
-					  : suspend_locked(md, flags);
+	int r = atomic_load(&md->removed)
+		    ? err_set(ENODEV, "device '%s' is being removed", md->name)
+		    : suspend_locked(md, flags);
 	pthread_mutex_unlock(&md->lock);
 	return r;
 }

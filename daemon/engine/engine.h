@@ -16,19 +16,19 @@
 
 /* An open image file or block device, shared by every table naming it. */
 struct backing {
-	char *path;		/* canonical absolute path */
+	char *path; /* canonical absolute path */
 	bool is_blockdev;
-	dev_t rdev;		/* block devices */
-	dev_t st_dev;		/* identity of files */
+	dev_t rdev;   /* block devices */
+	dev_t st_dev; /* identity of files */
 	ino_t ino;
-	int fd;			/* O_DIRECT when `direct` */
-	int fd_buffered;	/* for I/O the direct fd cannot take (alignment) */
+	int fd;		 /* O_DIRECT when `direct` */
+	int fd_buffered; /* for I/O the direct fd cannot take (alignment) */
 	bool direct;
 	bool writable;
-	bool inline_io;		/* in-memory file: served on the worker at once */
-	unsigned dio_align;	/* offset/length/memory alignment for O_DIRECT */
-	uint64_t size;		/* sectors, at open time */
-	unsigned refs;		/* under backing_lock */
+	bool inline_io;	    /* in-memory file: served on the worker at once */
+	unsigned dio_align; /* offset/length/memory alignment for O_DIRECT */
+	uint64_t size;	    /* sectors, at open time */
+	unsigned refs;	    /* under backing_lock */
 	struct backing *next;
 };
 
@@ -44,21 +44,21 @@ int backing_flush_sync(struct backing *b);
 struct target_dev {
 	struct backing *backing;
 	struct mapped_device *md;
-	char *name;		/* TABLE form for backings; md uses md_name() */
-	unsigned refs;		/* within one table */
+	char *name;    /* TABLE form for backings; md uses md_name() */
+	unsigned refs; /* within one table */
 	struct target_dev *next;
 };
 
 struct table {
 	struct mapped_device *md;
 	struct target *targets;
-	uint64_t *ends;		/* ends[i] = targets[i].begin + targets[i].len */
+	uint64_t *ends; /* ends[i] = targets[i].begin + targets[i].len */
 	unsigned count;
 	uint64_t size;
-	unsigned block_size;	/* bytes, largest of the targets' */
+	unsigned block_size; /* bytes, largest of the targets' */
 	bool read_only;
 	struct target_dev *devs;
-	char *cwd;		/* relative device paths resolve here (may be NULL) */
+	char *cwd; /* relative device paths resolve here (may be NULL) */
 };
 
 int table_create(struct mapped_device *md, const char *text, bool read_only, const char *cwd,
@@ -76,28 +76,28 @@ struct mapped_device {
 	atomic_int refs;
 	bool read_only;
 
-	pthread_mutex_t lock;	    /* serialises control operations */
-	struct table *live;	    /* read by workers only while in_flight > 0 */
+	pthread_mutex_t lock; /* serialises control operations */
+	struct table *live;   /* read by workers only while in_flight > 0 */
 	struct table *inactive;
 
 	/* The I/O gate (see io.c): in_flight counts ios inside the device;
 	 * suspend waits for it to reach 0 under io_lock/io_cond. */
 	atomic_bool suspended;
 	atomic_bool removed;
-	bool frozen;		    /* under lock: a freeze hook ran at suspend */
+	bool frozen; /* under lock: a freeze hook ran at suspend */
 	atomic_long in_flight;
 	pthread_mutex_t io_lock;
 	pthread_cond_t io_cond;
 	struct io *deferred_head, *deferred_tail; /* under io_lock */
 
 	atomic_uint event_nr;
-	pthread_cond_t event_cond;  /* under io_lock */
+	pthread_cond_t event_cond; /* under io_lock */
 
-	atomic_uint open_count;	    /* exports: NBD, FUSE, block device */
-	atomic_uint holders;	    /* tables of other devices stacked on it */
-	struct md_opener *openers;  /* under io_lock */
+	atomic_uint open_count;	   /* exports: NBD, FUSE, block device */
+	atomic_uint holders;	   /* tables of other devices stacked on it */
+	struct md_opener *openers; /* under io_lock */
 
-	char blockdev[256];	    /* under lock */
+	char blockdev[256]; /* under lock */
 	unsigned bd_major, bd_minor;
 };
 

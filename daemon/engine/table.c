@@ -9,7 +9,7 @@
 #include "util/error.h"
 #include "util/parse.h"
 
-#define TABLE_MAX_ARGS 4096
+#define TABLE_MAX_ARGS	  4096
 #define TABLE_MAX_TARGETS (1u << 20)
 
 bool table_depends_on(const struct table *t, const struct mapped_device *md)
@@ -119,8 +119,9 @@ static int parse_line(struct table *t, char *line, int lineno, char **words)
 		if (t->count == 0)
 			return err_set(EINVAL, "table line %d: first target must start at sector 0",
 				       lineno);
-		return err_set(EINVAL, "table line %d: target at sector %llu %s the previous one "
-				       "ending at sector %llu",
+		return err_set(EINVAL,
+			       "table line %d: target at sector %llu %s the previous one "
+			       "ending at sector %llu",
 			       lineno, (unsigned long long)start,
 			       start > t->size ? "leaves a gap after" : "overlaps",
 			       (unsigned long long)t->size);

@@ -187,4 +187,3 @@ void target_dev_put(struct target *ti, struct target_dev *dev)
 	}
 	target_dev_release(dev);
 }
-

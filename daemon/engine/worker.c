@@ -28,7 +28,7 @@ struct worker {
 	struct io_uring ring;
 	pthread_t thread;
 	unsigned index;
-	unsigned pending;	/* SQEs submitted or prepared, not yet completed */
+	unsigned pending; /* SQEs submitted or prepared, not yet completed */
 
 	/* worker_post(): a list under post_lock and an eventfd read kept
 	 * armed on the ring so a post wakes the loop. */
@@ -97,8 +97,8 @@ void worker_timer(struct worker *w, struct uring_timer *t, uint64_t ns)
 
 static void arm_eventfd(struct worker *w)
 {
-	io_uring_prep_read(worker_sqe(w, &w->efd_op), w->efd, &w->efd_value,
-			   sizeof(w->efd_value), 0);
+	io_uring_prep_read(worker_sqe(w, &w->efd_op), w->efd, &w->efd_value, sizeof(w->efd_value),
+			   0);
 }
 
 static void run_posts(struct worker *w)

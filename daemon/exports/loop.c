@@ -28,7 +28,7 @@ struct attachment {
 	struct mapped_device *md; /* our reference */
 	char name[128];		  /* as linked (follows renames) */
 	char uuid[129];
-	unsigned nr; /* /dev/loopN */
+	unsigned nr;	 /* /dev/loopN */
 	char *frozen_at; /* mount point we froze at suspend, thawed at resume */
 	struct attachment *next;
 };

@@ -57,8 +57,7 @@ static void linear_status(struct target *ti, enum status_type type, unsigned fla
 	struct linear *lc = ti->private;
 
 	if (type == STATUS_TABLE)
-		sb_printf(out, "%s %llu", target_dev_name(lc->dev),
-			  (unsigned long long)lc->start);
+		sb_printf(out, "%s %llu", target_dev_name(lc->dev), (unsigned long long)lc->start);
 }
 
 static int linear_iterate_devices(struct target *ti, iterate_devices_fn fn, void *data)
@@ -69,11 +68,11 @@ static int linear_iterate_devices(struct target *ti, iterate_devices_fn fn, void
 }
 
 const struct target_type linear_target = {
-	.name = "linear",
-	.version = {1, 4, 0},
-	.ctr = linear_ctr,
-	.dtr = linear_dtr,
-	.map = linear_map,
-	.status = linear_status,
-	.iterate_devices = linear_iterate_devices,
+    .name = "linear",
+    .version = {1, 4, 0},
+    .ctr = linear_ctr,
+    .dtr = linear_dtr,
+    .map = linear_map,
+    .status = linear_status,
+    .iterate_devices = linear_iterate_devices,
 };

@@ -109,7 +109,7 @@ int ulvm_load(struct ulvm_client *c, struct ulvm_devid id, const char *table, bo
 	      struct ulvm_info *info);
 int ulvm_clear(struct ulvm_client *c, struct ulvm_devid id, struct ulvm_info *info);
 /* ulvm_suspend flags. */
-#define ULVM_SUSPEND_NOFLUSH 0x1u  /* don't flush target queues and backing files */
+#define ULVM_SUSPEND_NOFLUSH  0x1u /* don't flush target queues and backing files */
 #define ULVM_SUSPEND_NOLOCKFS 0x2u /* don't freeze a filesystem mounted on it */
 int ulvm_suspend(struct ulvm_client *c, struct ulvm_devid id, unsigned flags,
 		 struct ulvm_info *info);

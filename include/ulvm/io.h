@@ -13,14 +13,14 @@
 #include <stdint.h>
 
 #define SECTOR_SHIFT 9
-#define SECTOR_SIZE 512u
+#define SECTOR_SIZE  512u
 
 enum io_op {
 	IO_READ,
 	IO_WRITE,
-	IO_FLUSH,	  /* no data, nr_sectors 0 */
-	IO_DISCARD,	  /* no data */
-	IO_WRITE_ZEROES,  /* no data */
+	IO_FLUSH,	 /* no data, nr_sectors 0 */
+	IO_DISCARD,	 /* no data */
+	IO_WRITE_ZEROES, /* no data */
 };
 
 #define IO_FUA 0x1u /* write through to stable storage before completing */
@@ -35,26 +35,26 @@ typedef void (*io_end_fn)(struct io *io, int error);
 struct io {
 	/* Filled by the submitter. */
 	enum io_op op;
-	unsigned flags;	      /* IO_FUA */
-	uint64_t sector;      /* first sector, relative to the device it is sent to */
-	uint32_t nr_sectors;  /* length in 512-byte sectors */
-	void *data;	      /* nr_sectors * 512 bytes for READ/WRITE, else NULL */
-	io_end_fn end_io;     /* called once with 0 or a negative errno */
-	void *private;	      /* the submitter's */
+	unsigned flags;	     /* IO_FUA */
+	uint64_t sector;     /* first sector, relative to the device it is sent to */
+	uint32_t nr_sectors; /* length in 512-byte sectors */
+	void *data;	     /* nr_sectors * 512 bytes for READ/WRITE, else NULL */
+	io_end_fn end_io;    /* called once with 0 or a negative errno */
+	void *private;	     /* the submitter's */
 
 	/* Engine-owned from here on. */
-	struct worker *worker;	    /* thread the io belongs to */
-	struct io *parent;	    /* the io this clone was split from */
-	struct target *target;	    /* for clones: the target mapping it */
-	struct target_dev *dev;	    /* set by io_remap() */
-	uint32_t target_io_nr;	    /* which of a target's flush/discard clones */
-	int pending;		    /* clones still running (parent side) */
-	int error;		    /* first error seen among clones */
-	void *target_private;	    /* per-clone scratch for the target */
-	struct io *next;	    /* for queues (suspend, delay, ...) */
-	uint64_t start_ns;	    /* for targets that time I/O */
-	uint32_t done_bytes;	    /* backing I/O: bytes already transferred */
-	void *engine_private;	    /* for the engine's backing submission */
+	struct worker *worker;	/* thread the io belongs to */
+	struct io *parent;	/* the io this clone was split from */
+	struct target *target;	/* for clones: the target mapping it */
+	struct target_dev *dev; /* set by io_remap() */
+	uint32_t target_io_nr;	/* which of a target's flush/discard clones */
+	int pending;		/* clones still running (parent side) */
+	int error;		/* first error seen among clones */
+	void *target_private;	/* per-clone scratch for the target */
+	struct io *next;	/* for queues (suspend, delay, ...) */
+	uint64_t start_ns;	/* for targets that time I/O */
+	uint32_t done_bytes;	/* backing I/O: bytes already transferred */
+	void *engine_private;	/* for the engine's backing submission */
 };
 
 static inline uint64_t io_bytes(const struct io *io)

@@ -19,12 +19,12 @@
 #define ULVM_NAME_MAX 127 /* bytes, as DM_NAME_LEN - 1 */
 #define ULVM_UUID_MAX 128 /* bytes, as DM_UUID_LEN - 1 */
 
-#define ULVM_CONTROL_SOCKET "control"
-#define ULVM_NBD_SOCKET "nbd.sock"
-#define ULVM_PID_FILE "ulvmd.pid"
-#define ULVM_DEFAULT_RUN_DIR "/run/ulvm"
+#define ULVM_CONTROL_SOCKET	"control"
+#define ULVM_NBD_SOCKET		"nbd.sock"
+#define ULVM_PID_FILE		"ulvmd.pid"
+#define ULVM_DEFAULT_RUN_DIR	"/run/ulvm"
 #define ULVM_DEFAULT_SYSTEM_DIR "/etc/ulvm"
-#define ULVM_DEFAULT_DEV_DIR "/dev"
+#define ULVM_DEFAULT_DEV_DIR	"/dev"
 
 /* Sends one frame; returns 0 or a negative errno. */
 int ulvm_frame_send(int fd, const char *json, size_t len);

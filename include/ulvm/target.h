@@ -43,7 +43,7 @@ enum status_type {
 	STATUS_TABLE,
 };
 
-#define STATUS_NOFLUSH 0x1u  /* status must not wait for anything */
+#define STATUS_NOFLUSH	0x1u /* status must not wait for anything */
 #define STATUS_SHOWKEYS 0x2u /* crypt: print the key instead of a placeholder */
 
 /* A device named in a table line: an image file, a block device or another
@@ -58,15 +58,15 @@ struct target {
 	uint64_t len;	/* sectors */
 
 	/* Set by ctr as needed. */
-	uint32_t max_io_len;	    /* split boundary in sectors, 0 = none */
-	uint32_t block_size;	    /* bytes: logical block size it exposes (crypt's
-				     * sector_size), 0 = 512; the device takes the
-				     * largest of its targets' */
-	unsigned num_flush_ios;	    /* flush clones to send (default 1) */
-	unsigned num_discard_ios;   /* discard/zeroes clones (default 1, 0 = unsupported) */
+	uint32_t max_io_len;	  /* split boundary in sectors, 0 = none */
+	uint32_t block_size;	  /* bytes: logical block size it exposes (crypt's
+				   * sector_size), 0 = 512; the device takes the
+				   * largest of its targets' */
+	unsigned num_flush_ios;	  /* flush clones to send (default 1) */
+	unsigned num_discard_ios; /* discard/zeroes clones (default 1, 0 = unsupported) */
 	void *private;
-	const char *error;	    /* ctr failure reason: "invalid chunk size" */
-	int error_arg;		    /* 1-based argument the error is about, 0 = none */
+	const char *error; /* ctr failure reason: "invalid chunk size" */
+	int error_arg;	   /* 1-based argument the error is about, 0 = none */
 };
 
 typedef int (*iterate_devices_fn)(struct target *ti, struct target_dev *dev, uint64_t start,

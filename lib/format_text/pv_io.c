@@ -89,8 +89,7 @@ int pv_format(int fd, const char *dev, const struct pv_format_opts *opts, struct
  * strings). Returns false when the text does not look like that; the
  * caller then parses it whole. Scanning every PV's copy is on the path of
  * every command, so a 10,000-LV VG must not be parsed once per PV. */
-static bool peek_fast(const char *text, size_t len, char *name, size_t name_size,
-		      uint32_t *seqno)
+static bool peek_fast(const char *text, size_t len, char *name, size_t name_size, uint32_t *seqno)
 {
 	const char *p = text, *end = text + strnlen(text, len);
 	size_t n = 0;
@@ -127,14 +126,15 @@ static bool peek_fast(const char *text, size_t len, char *name, size_t name_size
 			depth--;
 		else if (c == '#')
 			return false; /* comments inside: not our writer's raw form */
-		else if (depth == 1 && line_start && !strncmp(q, "seqno", 5) &&
-			 (q + 5 < end) && (isspace((unsigned char)q[5]) || q[5] == '=')) {
+		else if (depth == 1 && line_start && !strncmp(q, "seqno", 5) && (q + 5 < end) &&
+			 (isspace((unsigned char)q[5]) || q[5] == '=')) {
 			const char *v = q + 5;
 			while (v < end && (isspace((unsigned char)*v) || *v == '='))
 				v++;
 			char *stop;
 			unsigned long x = strtoul(v, &stop, 10);
-			if (stop == v || x > UINT32_MAX || (*stop && !isspace((unsigned char)*stop)))
+			if (stop == v || x > UINT32_MAX ||
+			    (*stop && !isspace((unsigned char)*stop)))
 				return false;
 			*seqno = (uint32_t)x;
 			return true;

@@ -65,7 +65,8 @@ static void test_table_errors(const char *img)
 	expect_load_error(t, "invalid length '1x0'");
 	snprintf(t, sizeof(t), "0 100 linear %s 0z", img);
 	expect_load_error(t, "linear: argument 2 '0z'");
-	expect_load_error("0 100 linear /nonexistent/ulvm.img 0", "'/nonexistent/ulvm.img' not found");
+	expect_load_error("0 100 linear /nonexistent/ulvm.img 0",
+			  "'/nonexistent/ulvm.img' not found");
 	expect_load_error("0 100 linear nosuchdevice 0", "device 'nosuchdevice' not found");
 	snprintf(t, sizeof(t), "0 100000 linear %s 0", img);
 	expect_load_error(t, "too small for the target");

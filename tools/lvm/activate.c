@@ -58,8 +58,8 @@ static int cached_info(struct lvm_ctx *ctx, struct ulvm_client *c, const char *n
 		}
 	}
 	/* ulvmd lists devices sorted by name. */
-	const struct ulvm_info *hit = bsearch(name, state_cache.list->dev, state_cache.list->count,
-					      sizeof(*hit), info_cmp);
+	const struct ulvm_info *hit =
+	    bsearch(name, state_cache.list->dev, state_cache.list->count, sizeof(*hit), info_cmp);
 	if (!hit)
 		return -ENXIO;
 	*info = *hit;
@@ -164,9 +164,10 @@ int lvm_lv_activate(struct lvm_ctx *ctx, const struct lv *lv)
 		return lvm_snap_activate(ctx, lv);
 	bool partial = !strcmp(lvm_str(ctx, ARG_activationmode, ""), "partial");
 	if (lv_partial(lv) && !partial) {
-		lvm_error("Refusing activation of partial LV %s/%s.  Use '--activationmode partial' "
-			  "to override.",
-			  lv->vg->name, lv->name);
+		lvm_error(
+		    "Refusing activation of partial LV %s/%s.  Use '--activationmode partial' "
+		    "to override.",
+		    lv->vg->name, lv->name);
 		return -ENODEV;
 	}
 	if (lvm_has(ctx, ARG_test))

@@ -29,7 +29,8 @@ static bool wanted(struct lvs_run *run, const struct vg *vg, const struct lv *lv
 	for (int i = 0; i < run->n; i++) {
 		if (!run->vg[i]) {
 			any = true;
-			if (has_tag(lv->tags, run->lv[i] + 1) || has_tag(vg->tags, run->lv[i] + 1)) {
+			if (has_tag(lv->tags, run->lv[i] + 1) ||
+			    has_tag(vg->tags, run->lv[i] + 1)) {
 				run->seen[i] = true;
 				hit = true;
 			}
@@ -109,8 +110,7 @@ int lvm_lvs(struct lvm_ctx *ctx)
 		}
 	char **names;
 	int nn = vg_names(ctx, &run, &names);
-	st = lvm_for_each_vg(ctx, names, nn, LVM_READ_ALLOW_MISSING | LVM_READ_KEEP, add_vg,
-			     &run);
+	st = lvm_for_each_vg(ctx, names, nn, LVM_READ_ALLOW_MISSING | LVM_READ_KEEP, add_vg, &run);
 	report_output(r, stdout);
 	report_free(r);
 	for (int i = 0; i < run.n; i++)
