@@ -6,6 +6,7 @@
  *   ulvmd --stop [--force] ask the running daemon to exit
  */
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <json-c/json.h>
@@ -53,6 +54,36 @@ static void find_tool(void)
 	if (slash)
 		*slash = '\0';
 	snprintf(tool_path, sizeof(tool_path), "%s/ulvm", n > 0 ? self : ".");
+}
+
+/* A crash leaves its signal and a backtrace in ulvmd.log (stderr is the
+ * log in the background) before the default action ends the process. The
+ * sanitizer builds keep their own, better reports. */
+static void on_fatal_signal(int sig)
+{
+	void *frames[64];
+	char msg[64];
+	int n = snprintf(msg, sizeof(msg), "ulvmd: fatal signal %d, backtrace:\n", sig);
+
+	if (write(STDERR_FILENO, msg, (size_t)n) < 0) {
+		/* nothing more to say */
+	}
+	backtrace_symbols_fd(frames, backtrace(frames, 64), STDERR_FILENO);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_fatal_signals(void)
+{
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
+	void *frames[1];
+	struct sigaction sa = {.sa_handler = on_fatal_signal, .sa_flags = SA_RESETHAND};
+	static const int sigs[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL};
+
+	backtrace(frames, 1); /* loads libgcc now, not inside the handler */
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+#endif
 }
 
 static void usage(FILE *out)
@@ -356,7 +387,11 @@ int main(int argc, char **argv)
 		}
 		run_path(logpath, "ulvmd.log");
 		log_to_file(logpath);
+		/* What the libraries and the C runtime print lands there too. */
+		if (log_file_fd() >= 0)
+			dup2(log_file_fd(), STDERR_FILENO);
 	}
+	catch_fatal_signals();
 	write_pid(lock_fd);
 
 	/* Signals are taken by sigwait below; every thread inherits the mask. */

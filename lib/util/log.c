@@ -24,6 +24,16 @@ void log_to_file(const char *path)
 	pthread_mutex_unlock(&log_lock);
 }
 
+int log_file_fd(void)
+{
+	int fd;
+
+	pthread_mutex_lock(&log_lock);
+	fd = log_file ? fileno(log_file) : -1;
+	pthread_mutex_unlock(&log_lock);
+	return fd;
+}
+
 void log_set_prefix(const char *prefix)
 {
 	log_prefix = prefix;

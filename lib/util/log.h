@@ -7,6 +7,8 @@
 #include <stdbool.h>
 
 void log_to_file(const char *path);
+/* The log file's descriptor, or -1 when logging to stderr. */
+int log_file_fd(void);
 void log_set_prefix(const char *prefix);
 void log_set_debug(bool on);
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -48,6 +48,11 @@ at_cleanup() { _cleanup_hooks+=("$*"); }
 _cleanup() {
 	local rc=$? i
 	set +e
+	# A failing test shows the end of the daemon's log (a crash shows there).
+	if [ "$rc" != 0 ] && [ -s "$ULVM_RUN_DIR/ulvmd.log" ]; then
+		echo "--- tail of ulvmd.log ($TEST_NAME) ---" >&2
+		tail -n 15 "$ULVM_RUN_DIR/ulvmd.log" >&2
+	fi
 	for ((i = ${#_cleanup_hooks[@]} - 1; i >= 0; i--)); do
 		eval "${_cleanup_hooks[$i]}" >/dev/null 2>&1
 	done
