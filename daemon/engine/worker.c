@@ -64,6 +64,11 @@ unsigned workers_count(void)
 	return nr_workers;
 }
 
+struct worker *worker_at(unsigned index)
+{
+	return &workers[index];
+}
+
 struct worker *worker_pick(void)
 {
 	return &workers[atomic_fetch_add(&next_pick, 1) % nr_workers];

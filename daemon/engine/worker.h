@@ -41,6 +41,10 @@ unsigned workers_count(void);
 /* The worker running the calling thread, NULL on any other thread. */
 struct worker *worker_current(void);
 
+/* Worker number `index` (below workers_count()), for exports that keep
+ * something on every worker. */
+struct worker *worker_at(unsigned index);
+
 /* Picks a worker for a new connection (round robin). */
 struct worker *worker_pick(void);
 
