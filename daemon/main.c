@@ -59,6 +59,7 @@ static void find_tool(void)
 /* A crash leaves its signal and a backtrace in ulvmd.log (stderr is the
  * log in the background) before the default action ends the process. The
  * sanitizer builds keep their own, better reports. */
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
 static void on_fatal_signal(int sig)
 {
 	void *frames[64];
@@ -75,7 +76,6 @@ static void on_fatal_signal(int sig)
 
 static void catch_fatal_signals(void)
 {
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_UNDEFINED__)
 	void *frames[1];
 	struct sigaction sa = {.sa_handler = on_fatal_signal, .sa_flags = SA_RESETHAND};
 	static const int sigs[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL};
@@ -83,8 +83,12 @@ static void catch_fatal_signals(void)
 	backtrace(frames, 1); /* loads libgcc now, not inside the handler */
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
-#endif
 }
+#else
+static void catch_fatal_signals(void)
+{
+}
+#endif
 
 static void usage(FILE *out)
 {

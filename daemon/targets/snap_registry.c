@@ -311,10 +311,14 @@ void snap_binding_dtr(struct target *ti)
 	s->bind[0] = other;
 	s->bind[1] = NULL;
 	/* A loaded but not yet resumed table takes over at once rather than
-	 * leave origin writes without a store to copy into. */
-	if (s->active == b)
+	 * leave origin writes without a store to copy into. Without another
+	 * table the store goes away, but copies of origin writes may still be
+	 * in flight: b stays the binding they commit through until they are
+	 * done (the wait below), and only then is the store freed. */
+	if (s->active == b && other)
 		s->active = other;
-	if (s->merging && (!s->active || !s->active->merge)) {
+	struct snap_binding *next = other ? s->active : NULL;
+	if (s->merging && (!next || !next->merge)) {
 		s->merging = false;
 		o->merging = NULL;
 	}

@@ -191,12 +191,48 @@ static void test_transient(void)
 	free(buf);
 }
 
+/* Removing a snapshot while an origin write is still copying a chunk into
+ * its store (the COW device is slow): the removal waits for the copy and
+ * its metadata commit, the origin write completes, nothing touches the
+ * freed store (lvremove of a snapshot of a mounted origin). */
+static void test_remove_during_copy(void)
+{
+	char *base = make_image("rbase.img", 1 << 20, true);
+	char *cow = make_image("rcow.img", 256 << 10, false);
+	char t[512];
+	unsigned char *buf = aligned(4096);
+	struct sync_io w;
+
+	snprintf(t, sizeof(t), "0 2048 linear %s 0", base);
+	struct mapped_device *b = make_dev("rbase", t);
+	snprintf(t, sizeof(t), "0 512 delay %s 0 0 %s 0 200", cow, cow);
+	struct mapped_device *c = make_dev("rcow", t);
+	struct mapped_device *o = make_dev("rorigin", "0 2048 snapshot-origin rbase");
+	struct mapped_device *s = make_dev("rsnap", "0 2048 snapshot rbase rcow P 8");
+
+	memset(buf, 7, 4096);
+	io_start(&w, o, IO_WRITE, 16, 1, buf);
+	usleep(50000); /* the copy's write to the COW is under way */
+	remove_dev(s);
+	CHECK(io_wait(&w) == 0);
+	CHECK(do_io(o, IO_READ, 16, 1, buf) == 0 && buf[0] == 7);
+	remove_dev(o);
+	remove_dev(c);
+	remove_dev(b);
+	unlink(base);
+	unlink(cow);
+	free(base);
+	free(cow);
+	free(buf);
+}
+
 int main(void)
 {
 	CHECK(mkdtemp(dir) != NULL);
 	CHECK(workers_start(3) == 0);
 	test_concurrent_and_reopen();
 	test_transient();
+	test_remove_during_copy();
 	workers_stop();
 	rmdir(dir);
 	printf("test_snapshot: ok\n");
