@@ -215,7 +215,8 @@ static void dump_all_text(const unsigned char *a, uint64_t mda_off, uint64_t asi
 	for (uint64_t off = 512; off + 512 <= asize;) {
 		const char *p = (const char *)a + off;
 		size_t room = asize - off, n = 0;
-		while (n < room && (isalnum((unsigned char)p[n]) || strchr("+_.-", p[n])))
+		/* (strchr finds the NUL too: zeroed sectors are no name.) */
+		while (n < room && (isalnum((unsigned char)p[n]) || (p[n] && strchr("+_.-", p[n]))))
 			n++;
 		if (!n || n + 3 > room || memcmp(p + n, " {\n", 3)) {
 			off += 512;
