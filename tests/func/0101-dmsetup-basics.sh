@@ -36,6 +36,11 @@ expect_eq "$(dmsetup status lin)" "0 2048 linear " "status lin"
 info=$(dmsetup info strip)
 expect_re "$info" $'^Name:              strip\nState:             ACTIVE\n' "info"
 expect_re "$info" $'\nTables present:    LIVE\nOpen count:        0\nEvent number:      0\n' "info"
+# With a block device, dmsetup's read-ahead line (BLKRAGET on the node).
+bdev=$(readlink -f "$ULVM_DEV_DIR/mapper/strip" 2>/dev/null)
+if [ -b "$bdev" ]; then
+	expect_re "$info" $'\nState:             ACTIVE\nRead Ahead:        '"$(blockdev --getra "$bdev")"$'\nTables present:' "info read ahead"
+fi
 expect_re "$info" $'\nMajor, minor:      [0-9]+, [0-9]+\nNumber of targets: 1\nUUID: strip-uuid$' "info"
 expect_eq "$(dmsetup info | grep -c '^Name:')" 3 "info of all devices"
 

@@ -1,15 +1,37 @@
 /* dmsetup info: the long form ("Name:              strip" lines, one
  * block per device) and, with -c, the column report (report.c). */
+#include <fcntl.h>
+#include <linux/fs.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "dmsetup.h"
 #include "report.h"
 
+/* The block device's read-ahead in sectors, as dmsetup reads it (BLKRAGET
+ * on the node); false without a block device, where dmsetup has no line. */
+static bool read_ahead(const struct ulvm_info *info, long *sectors)
+{
+	if (!info->blockdev[0])
+		return false;
+	int fd = open(info->blockdev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	bool ok = ioctl(fd, BLKRAGET, sectors) == 0;
+	close(fd);
+	return ok;
+}
+
 void dm_print_info(const struct ulvm_info *info)
 {
+	long ra;
+
 	printf("Name:              %s\n", info->name);
 	printf("State:             %s%s\n", info->suspended ? "SUSPENDED" : "ACTIVE",
 	       info->read_only ? " (READ-ONLY)" : "");
+	if (read_ahead(info, &ra))
+		printf("Read Ahead:        %ld\n", ra);
 	if (!info->live_table && !info->inactive_table)
 		printf("Tables present:    None\n");
 	else
