@@ -1,6 +1,7 @@
 /* The multi-call `ulvm` binary. It answers to the name it was run as
  * (a symlink named `dmsetup` runs dmsetup) or, run as `ulvm`, to its first
  * argument (`ulvm dmsetup ls`). The commands are tools/commands.def. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,6 +84,13 @@ int main(int argc, char **argv)
 {
 	const char *base = strrchr(argv[0], '/');
 	const struct command *cmd;
+
+	/* Metadata buffers of a big VG (each copy read, each export) are
+	 * 100s of KiB: above glibc's mmap threshold each one was mapped,
+	 * faulted in page by page and unmapped again. From the heap they
+	 * reuse the pages the previous one freed. */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 
 	base = base ? base + 1 : argv[0];
 	/* A symlink named after a command runs it with argv untouched. */

@@ -6,7 +6,6 @@
  * error while "[\"a\" \"b\"]" is fine. */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,9 +41,22 @@ struct parser {
 	size_t index_cap, index_len;
 };
 
+/* isspace() of the C locale without a call per character: the tokenizer
+ * looks at every byte of a metadata copy (100s of KiB in a big VG). */
 static bool is_space(char c)
 {
-	return isspace((unsigned char)c);
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Bytes that end a bare word: blanks, '#', '=', '{' and '}'. */
+static bool ends_word(char c)
+{
+	return is_space(c) || c == '#' || c == '=' || c == '{' || c == '}';
 }
 
 /* Skips blanks and '#' comments, counting lines. */
@@ -123,20 +135,18 @@ static int next_token(struct parser *p)
 			return err_set(EINVAL, "config line %d: unterminated string", p->line);
 		break;
 	default:
-		if (values_allowed &&
-		    (isdigit((unsigned char)c) || c == '+' || c == '-' || c == '.')) {
+		if (values_allowed && (is_digit(c) || c == '+' || c == '-' || c == '.')) {
 			p->t = c == '.' ? TOK_FLOAT : TOK_INT;
 			while (p->te < p->end) {
 				if (*p->te == '.' && p->t != TOK_FLOAT)
 					p->t = TOK_FLOAT;
-				else if (!isdigit((unsigned char)*p->te))
+				else if (!is_digit(*p->te))
 					break;
 				p->te++;
 			}
 			break;
 		}
-		while (p->te < p->end && !is_space(*p->te) && *p->te != '#' && *p->te != '=' &&
-		       *p->te != '{' && *p->te != '}')
+		while (p->te < p->end && !ends_word(*p->te))
 			p->te++;
 		p->t = values_allowed ? TOK_STRING_BARE : TOK_IDENTIFIER;
 		break;
@@ -273,12 +283,18 @@ static void index_put(struct parser *p, struct cfg_node *c)
 	p->index_len++;
 }
 
+/* The first index is sized for the input (LVM metadata has a node per
+ * ~15 bytes) so that a big VG is not rehashed on the way. */
 static void index_grow(struct parser *p)
 {
 	struct cfg_node **old = p->index;
 	size_t old_cap = p->index_cap;
 
-	p->index_cap = old_cap ? old_cap * 2 : 256;
+	if (old_cap)
+		p->index_cap = old_cap * 2;
+	else
+		for (p->index_cap = 256; p->index_cap < (size_t)(p->end - p->pos) / 8;)
+			p->index_cap *= 2;
 	p->index = calloc(p->index_cap, sizeof(*p->index));
 	if (!p->index)
 		abort();
@@ -296,8 +312,8 @@ static struct cfg_node *child_node(struct parser *p, struct cfg_node *parent, co
 {
 	if (p->index_len * 2 >= p->index_cap)
 		index_grow(p);
-	size_t mask = p->index_cap - 1;
-	for (size_t i = node_hash(parent, key, n) & mask; p->index[i]; i = (i + 1) & mask) {
+	size_t mask = p->index_cap - 1, i = node_hash(parent, key, n) & mask;
+	for (; p->index[i]; i = (i + 1) & mask) {
 		struct cfg_node *c = p->index[i];
 		if (c->parent == parent && !strncmp(c->key, key, n) && c->key[n] == '\0')
 			return c;
@@ -307,7 +323,8 @@ static struct cfg_node *child_node(struct parser *p, struct cfg_node *parent, co
 	c->parent = parent;
 	**tail = c;
 	*tail = &c->sib;
-	index_put(p, c);
+	p->index[i] = c; /* the free slot the probe ended on */
+	p->index_len++;
 	return c;
 }
 

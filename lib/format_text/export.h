@@ -26,5 +26,13 @@ struct export_opts {
  * one, counted in its size). Returns 0 or -EINVAL with a message when the
  * model cannot be written (e.g. an LV area pointing outside the VG). */
 int vg_export(const struct vg *vg, const struct export_opts *opts, struct strbuf *out);
+/* vg_export in RAW form that also appends to `file_body` (when not NULL)
+ * the FILE form without its header: vg_export_file_header + file_body is
+ * vg_export in FILE form, for a backup of what was just written. */
+int vg_export2(const struct vg *vg, const struct export_opts *opts, struct strbuf *out,
+	       struct strbuf *file_body);
+/* Appends only the header a file-form export starts with (the lines up to
+ * the VG's section: version, description, creation host and time). */
+void vg_export_file_header(const struct export_opts *opts, struct strbuf *out);
 
 #endif

@@ -17,6 +17,9 @@ struct text_out {
 	struct strbuf *sb;
 	enum text_form form;
 	int indent;
+	/* With form RAW: when set, each line also goes here in FILE form, so
+	 * one pass makes the metadata copy and the backup's VG section. */
+	struct strbuf *file;
 };
 
 /* One line; `comment` (e.g. "# linear") is written only in FILE form. */

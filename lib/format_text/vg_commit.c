@@ -112,7 +112,7 @@ static int mark_used(struct pv *pv)
 
 int vg_write(struct vg *vg, const char *cmdline)
 {
-	struct strbuf text = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT, body = STRBUF_INIT;
 	char desc[4096];
 	int r;
 
@@ -124,8 +124,11 @@ int vg_write(struct vg *vg, const char *cmdline)
 	else
 		snprintf(desc, sizeof(desc), "Write[%u] from %s.", vg->write_count, cmdline);
 	struct export_opts opts = {.form = TEXT_RAW, .description = desc, .when = time(NULL)};
-	if ((r = vg_export(vg, &opts, &text)) < 0)
+	if ((r = vg_export2(vg, &opts, &text, &body)) < 0)
 		goto out;
+	free(vg->file_body);
+	vg->file_body = sb_detach(&body);
+	vg->file_body_seqno = vg->seqno;
 	size_t len = text.len + 1; /* the NUL is part of the copy */
 	for (struct pv *pv = vg->pvs; r == 0 && pv; pv = pv->next) {
 		if (pv->fd < 0)
@@ -142,14 +145,16 @@ int vg_write(struct vg *vg, const char *cmdline)
 	}
 out:
 	sb_release(&text);
+	sb_release(&body);
 	if (r < 0)
 		vg->seqno--;
 	return r;
 }
 
-/* Rewrites every mda header after `update` changed the in-memory copy. */
+/* Rewrites every mda header after `update` changed the in-memory copy,
+ * then flushes each PV when `sync`. */
 static int write_headers(struct vg *vg,
-			 void (*update)(struct mda_header *, const struct raw_locn *))
+			 void (*update)(struct mda_header *, const struct raw_locn *), bool sync)
 {
 	int r = 0;
 	for (struct pv *pv = vg->pvs; r == 0 && pv; pv = pv->next) {
@@ -161,7 +166,7 @@ static int write_headers(struct vg *vg,
 			update(&pv->mdas[m], &pv->pending[m]);
 			r = mda_header_write(pv->fd, pv->device, &pv->mdas[m]);
 		}
-		if (r == 0)
+		if (r == 0 && sync)
 			r = disk_sync(pv->fd, pv->device);
 	}
 	return r;
@@ -183,9 +188,14 @@ static void set_revert(struct mda_header *h, const struct raw_locn *rl)
 	memset(&h->slot[1], 0, sizeof(h->slot[1]));
 }
 
+/* No flush here: the text the precommitted slot points at was flushed by
+ * vg_write, and each header is one sector written whole, so until
+ * vg_commit's flush the disk holds the old header or the precommitted one
+ * (both name a complete VG); a flush in between only made the commit
+ * take two more device round trips per PV. */
 int vg_precommit(struct vg *vg)
 {
-	return write_headers(vg, set_precommit);
+	return write_headers(vg, set_precommit, false);
 }
 
 static void forget_pending(struct vg *vg)
@@ -196,7 +206,7 @@ static void forget_pending(struct vg *vg)
 
 int vg_commit(struct vg *vg)
 {
-	int r = write_headers(vg, set_commit);
+	int r = write_headers(vg, set_commit, true);
 	if (r == 0) {
 		forget_pending(vg);
 		vg->stale_mdas = 0;
@@ -206,7 +216,7 @@ int vg_commit(struct vg *vg)
 
 int vg_revert(struct vg *vg)
 {
-	int r = write_headers(vg, set_revert);
+	int r = write_headers(vg, set_revert, true);
 	forget_pending(vg);
 	return r;
 }
@@ -216,7 +226,14 @@ int vg_backup_file(const struct vg *vg, const char *path, const char *descriptio
 	struct strbuf text = STRBUF_INIT, tmp = STRBUF_INIT;
 	struct export_opts opts = {
 	    .form = TEXT_FILE, .description = description, .when = time(NULL)};
-	int r = vg_export(vg, &opts, &text), fd = -1;
+	int r = 0, fd = -1;
+
+	if (vg->file_body && vg->file_body_seqno == vg->seqno) {
+		vg_export_file_header(&opts, &text);
+		sb_puts(&text, vg->file_body);
+	} else {
+		r = vg_export(vg, &opts, &text);
+	}
 
 	sb_printf(&tmp, "%s.tmp", path);
 	if (r == 0 && (fd = open(sb_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)

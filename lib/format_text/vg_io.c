@@ -34,8 +34,29 @@ static void scanned_release(struct scanned *s, unsigned n, bool close_fds)
 	free(s);
 }
 
-/* Opens and reads every labelled device; unlabelled ones get fd -1. */
-static struct scanned *scan(const char *const *devs, unsigned n, bool writable)
+/* Copy `m` of a device into `c`: the scan's `cached` copy, whose text it
+ * takes over, when the mda header read now still is the one that copy
+ * came with (LVM2 too skips rereading metadata whose header is unchanged);
+ * else read from the device. */
+static void copy_read(int fd, const char *dev, const struct pv_label *l, unsigned m,
+		      struct mda_copy *cached, struct mda_copy *c)
+{
+	struct mda_header h;
+
+	if (cached && cached->has_text && cached->text &&
+	    mda_header_read(fd, dev, l->mdas[m].offset, &h) == 0 &&
+	    !memcmp(&h, &cached->hdr, sizeof(h))) {
+		*c = *cached;
+		cached->text = NULL;
+		return;
+	}
+	mda_copy_read(fd, dev, l, m, c);
+}
+
+/* Opens and reads every labelled device; unlabelled ones get fd -1.
+ * cached[i], when given, holds the copies a scan read from devs[i]. */
+static struct scanned *scan(const char *const *devs, struct mda_copy *const *cached, unsigned n,
+			    bool writable)
 {
 	struct scanned *s = calloc(n ? n : 1, sizeof(*s));
 	if (!s) {
@@ -55,7 +76,8 @@ static struct scanned *scan(const char *const *devs, unsigned n, bool writable)
 			continue;
 		}
 		for (unsigned m = 0; m < s[i].label.n_mdas; m++)
-			mda_copy_read(s[i].fd, devs[i], &s[i].label, m, &s[i].copies[m]);
+			copy_read(s[i].fd, devs[i], &s[i].label, m,
+				  cached && cached[i] ? &cached[i][m] : NULL, &s[i].copies[m]);
 	}
 	return s;
 }
@@ -129,7 +151,13 @@ static void attach(struct vg *vg, struct scanned *s, unsigned n, const struct md
 
 struct vg *vg_read(const char *const *devs, unsigned n_devs, const char *vgname, bool writable)
 {
-	struct scanned *s = scan(devs, n_devs, writable);
+	return vg_read_cached(devs, NULL, n_devs, vgname, writable);
+}
+
+struct vg *vg_read_cached(const char *const *devs, struct mda_copy *const *cached, unsigned n_devs,
+			  const char *vgname, bool writable)
+{
+	struct scanned *s = scan(devs, cached, n_devs, writable);
 	const char *name = vgname;
 	struct vg *vg = NULL;
 

@@ -4,7 +4,8 @@
  * Commit protocol, per metadata area of every PV in the VG:
  *   vg_write     text written into the circular buffer beside the old copy
  *                (no header touched: a crash leaves the old VG);
- *   vg_precommit header slot 1 = new copy (slot 0 still the old one);
+ *   vg_precommit header slot 1 = new copy (slot 0 still the old one), not
+ *                flushed: the old header or this one both name a whole VG;
  *   vg_commit    header slot 0 = new copy, slot 1 cleared, then synced.
  * Each header is one 512-byte sector, so every area holds the old or the
  * new VG at any instant, never neither. vg_revert clears slot 1. */
@@ -13,6 +14,7 @@
 
 #include <stdbool.h>
 
+#include "format_text/pv_io.h"
 #include "metadata/metadata.h"
 
 /* Scans `devs` (paths of image files or block devices), finds the copy of
@@ -23,6 +25,12 @@
  * the VG not among `devs` get fd -1. Opens read-write when `writable`.
  * Returns the VG (vg_close() it) or NULL with errno and a message. */
 struct vg *vg_read(const char *const *devs, unsigned n_devs, const char *vgname, bool writable);
+/* vg_read reusing what a scan read: cached[i] (NULL, or one mda_copy per
+ * mda of the label of devs[i]) is taken instead of reading the text again
+ * when the mda header read now is byte for byte the one it came with; its
+ * text then moves to the VG's read (cached[i][m].text becomes NULL). */
+struct vg *vg_read_cached(const char *const *devs, struct mda_copy *const *cached, unsigned n_devs,
+			  const char *vgname, bool writable);
 /* Closes the PV fds and frees the VG. */
 void vg_close(struct vg *vg);
 
@@ -45,7 +53,8 @@ int vg_revert(struct vg *vg);
 
 /* Writes the VG in file form to `path` (backup/archive): written to a
  * temporary file, synced, renamed. `description` is the whole text
- * ("Created *after* executing 'lvcreate ...'"). */
+ * ("Created *after* executing 'lvcreate ...'"). Right after vg_write the
+ * VG section it made alongside (vg->file_body) is used, not a new export. */
 int vg_backup_file(const struct vg *vg, const char *path, const char *description);
 
 #endif

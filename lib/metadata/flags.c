@@ -71,14 +71,20 @@ void flags_print(enum flag_kind kind, bool compat, uint64_t status, char *buf, s
 {
 	size_t used = 0;
 
+	/* memcpy, not snprintf: every export prints this twice per LV. */
 	buf[0] = '\0';
 	for (const struct flag *f = table(kind); f->word; f++) {
 		if (f->compat != compat || !(status & f->bit))
 			continue;
-		int n = snprintf(buf + used, size - used, "%s\"%s\"", used ? ", " : "", f->word);
-		if (n < 0 || (size_t)n >= size - used)
+		size_t sep = used ? 2 : 0, len = strlen(f->word);
+		if (used + sep + len + 2 >= size)
 			return;
-		used += (size_t)n;
+		memcpy(buf + used, ", ", sep);
+		buf[used + sep] = '"';
+		memcpy(buf + used + sep + 1, f->word, len);
+		buf[used + sep + 1 + len] = '"';
+		used += sep + len + 2;
+		buf[used] = '\0';
 	}
 }
 

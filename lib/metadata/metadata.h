@@ -159,6 +159,11 @@ struct vg {
 	/* Header items of the text it was read from. */
 	const char *creation_host;
 	int64_t creation_time;
+	/* The file form of the VG section (malloc'd, vg_free frees it) that
+	 * vg_write made in the same pass as the copy it wrote at seqno
+	 * file_body_seqno: the backup after the commit takes it as it is. */
+	char *file_body;
+	uint32_t file_body_seqno;
 };
 
 /* A new VG (seqno 0) in its own arena; caller frees with vg_free(). */

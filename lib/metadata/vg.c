@@ -30,6 +30,7 @@ void vg_free(struct vg *vg)
 	if (!vg)
 		return;
 	cfg_free(vg->cft);
+	free(vg->file_body);
 	/* The vg struct itself lives in its arena: copy the arena out first. */
 	struct arena a = vg->arena;
 	arena_release(&a);

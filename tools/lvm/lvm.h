@@ -119,6 +119,10 @@ struct lvm_dev {
 	const char *vgname;	 /* VG whose metadata lists it; NULL for an orphan */
 	uint32_t seqno;		 /* highest seqno among its own metadata copies */
 	unsigned mdas_with_text; /* metadata areas holding a VG copy */
+	/* One per mda of the label (texts malloc'd, freed by
+	 * lvm_scan_release): what the scan read, for lvm_vg_read to take
+	 * while unchanged (vg_read_cached). */
+	struct mda_copy *copies;
 };
 
 struct lvm_lock; /* lock.c */

@@ -56,6 +56,8 @@ void lvm_locks_release(struct lvm_ctx *ctx);
 /* Forgets the scan so the next lvm_scan reads the devices again (after a
  * lock was taken, or after pvcreate wrote labels). */
 void lvm_rescan(struct lvm_ctx *ctx);
+/* Frees the metadata texts the scan kept that no VG read took. */
+void lvm_scan_release(struct lvm_ctx *ctx);
 
 /* commit.c: archive the VG as read (done by lvm_vg_read with
  * LVM_READ_WRITE), write/precommit/commit, back it up. Returns 0 or -errno

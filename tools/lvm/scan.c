@@ -113,10 +113,11 @@ static void read_one(struct lvm_ctx *ctx, struct lvm_dev *d)
 	disk_size(fd, d->path, &d->size);
 	if (label_read(fd, d->path, &d->label) == 0) {
 		d->is_pv = true;
+		d->copies = arena_alloc(&ctx->arena, LABEL_MAX_AREAS * sizeof(*d->copies));
 		for (unsigned m = 0; m < d->label.n_mdas; m++) {
 			struct mda_copy c;
 			mda_copy_read(fd, d->path, &d->label, m, &c);
-			free(c.text);
+			d->copies[m] = c;
 			if (!c.has_text)
 				continue;
 			d->mdas_with_text++;
@@ -148,6 +149,15 @@ static void resolve_mdaless(struct lvm_ctx *ctx)
 		}
 		lvm_vg_release(ctx, vg);
 	}
+}
+
+void lvm_scan_release(struct lvm_ctx *ctx)
+{
+	for (unsigned i = 0; i < ctx->n_devs; i++)
+		for (unsigned m = 0; ctx->devs[i].copies && m < LABEL_MAX_AREAS; m++) {
+			free(ctx->devs[i].copies[m].text);
+			ctx->devs[i].copies[m].text = NULL;
+		}
 }
 
 int lvm_scan(struct lvm_ctx *ctx)

@@ -128,6 +128,7 @@ void lvm_config_release(struct lvm_ctx *ctx);
 void lvm_ctx_release(struct lvm_ctx *ctx)
 {
 	lvm_vgs_release_all(ctx);
+	lvm_scan_release(ctx);
 	lvm_locks_release(ctx);
 	ulvm_client_close(ctx->client);
 	ctx->client = NULL;

@@ -24,16 +24,19 @@ struct vg *lvm_vg_read(struct lvm_ctx *ctx, const char *name, unsigned flags)
 		return NULL;
 	lvm_scan(ctx);
 	const char **paths = arena_alloc(&ctx->arena, (ctx->n_devs + 1) * sizeof(*paths));
+	struct mda_copy **copies = arena_alloc(&ctx->arena, (ctx->n_devs + 1) * sizeof(*copies));
 	unsigned n = 0;
 	bool named = false;
 	for (unsigned i = 0; i < ctx->n_devs; i++) {
 		const struct lvm_dev *d = &ctx->devs[i];
 		bool mine = d->vgname && !strcmp(d->vgname, name);
 		named |= mine && d->mdas_with_text;
-		if (mine || (d->is_pv && !d->vgname))
+		if (mine || (d->is_pv && !d->vgname)) {
+			copies[n] = d->copies;
 			paths[n++] = d->path;
+		}
 	}
-	struct vg *vg = named ? vg_read(paths, n, name, write) : NULL;
+	struct vg *vg = named ? vg_read_cached(paths, copies, n, name, write) : NULL;
 	if (!vg) {
 		if (!(flags & LVM_READ_QUIET))
 			lvm_error("Volume group \"%s\" not found", name);
@@ -214,6 +217,7 @@ int lvm_split_lv_name(struct lvm_ctx *ctx, const char *arg, const char **vg, con
 
 void lvm_rescan(struct lvm_ctx *ctx)
 {
+	lvm_scan_release(ctx);
 	ctx->scanned = false;
 	ctx->n_devs = 0;
 	ctx->devs = NULL;
