@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # crypt throughput: sequential 1 MiB read and write through NBD (fio's nbd
 # engine) of an aes-xts-plain64 mapping (512-byte and 4096-byte sectors)
-# over a tmpfs file, beside `openssl speed -evp aes-256-xts` for one core
-# and a linear mapping of the same file; prints each as a ratio of the
-# single-core cipher figure (the workers spread the work over cores).
+# over a tmpfs file, beside `openssl speed -evp aes-256-xts` for one core.
+#
+# Issue 7's target is 60% of that one-core figure times the number of
+# worker cores (ulvmd runs one worker per CPU and spreads each io's cipher
+# work over them). A linear mapping of the same file through the same NBD
+# path is measured too: it does no cipher work, so it is the ceiling the
+# transport (socket copies, fio on the same CPUs, the tmpfs copy) leaves
+# for crypt on this machine. Each crypt row shows its share of the target
+# and of that ceiling.
 #
 # Env: ULVM_BIN (set by bench/run), BENCH_SIZE (image, default 1G),
 # BENCH_RUNTIME (seconds per fio run, default 10).
@@ -42,9 +48,11 @@ key=$(head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n')
 	"$ULVM_BIN/dmsetup" create lin --table "0 $sectors linear $img 0" ||
 	{ echo "bench crypt: cannot create the mappings" >&2; exit 1; }
 
-# MB/s of one core for aes-256-xts (8192-byte blocks column).
-cipher=$(openssl speed -evp aes-256-xts -seconds 3 2>/dev/null |
-	awk 'toupper($1) == "AES-256-XTS" {v=$(NF-1); sub(/k$/, "", v); printf "%.0f", v * 1000 / 1e6}')
+# MB/s of one core for aes-256-xts (8192-byte blocks).
+cipher=$(openssl speed -evp aes-256-xts -bytes 8192 -seconds 3 2>/dev/null |
+	awk 'toupper($1) == "AES-256-XTS" {v=$(NF); sub(/k$/, "", v); printf "%.0f", v * 1000 / 1e6}')
+cores=$(nproc)
+target=$(awk -v c="${cipher:-0}" -v n="$cores" 'BEGIN {printf "%.0f", 0.6 * c * n}')
 # fio_mbs NAME RW: MB/s of 1 MiB sequential ios at depth 8.
 fio_mbs() {
 	(cd "$T" && fio --name=b --ioengine=nbd --uri="nbd+unix:///$1?socket=$ULVM_RUN_DIR/nbd.sock" \
@@ -52,13 +60,26 @@ fio_mbs() {
 		--output-format=terse --terse-version=3 2>/dev/null | grep '^3;') |
 		awk -F';' -v rw="$2" '{kb = (rw == "read") ? $7 : $48; printf "%.0f", kb * 1024 / 1e6}'
 }
-printf '%-28s %10s %8s\n' "path" "MB/s" "ratio"
-printf '%-28s %10s %8s\n' "openssl aes-256-xts, 1 core" "$cipher" "1.00"
-for dev in c512 c4k lin; do
+ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "?"}'; }
+
+declare -A lin
+for rw in read write; do
+	lin[$rw]=$(fio_mbs lin "$rw")
+done
+printf '%-36s %8s %10s %10s\n' "path" "MB/s" "of target" "of ceiling"
+printf '%-36s %8s\n' "openssl aes-256-xts, 1 core" "${cipher:-?}"
+printf '%-36s %8s\n' "target: 0.6 x 1 core x $cores cores" "$target"
+for rw in read write; do
+	printf '%-36s %8s %10s\n' "lin seq $rw (nbd, transport ceiling)" "${lin[$rw]:-?}" \
+		"$(ratio "${lin[$rw]}" "$target")"
+done
+for dev in c512 c4k; do
 	for rw in read write; do
 		mbs=$(fio_mbs "$dev" "$rw")
-		printf '%-28s %10s %8s\n' "$dev seq $rw (nbd)" "${mbs:-?}" \
-			"$(awk -v a="${mbs:-0}" -v b="${cipher:-1}" 'BEGIN {printf "%.2f", a / b}')"
+		printf '%-36s %8s %10s %10s\n' "$dev seq $rw (nbd)" "${mbs:-?}" \
+			"$(ratio "$mbs" "$target")" "$(ratio "$mbs" "${lin[$rw]}")"
 	done
 done
-echo "(nproc $(nproc); c512/c4k: aes-xts-plain64 with 512/4096-byte sectors; lin: no crypt)"
+echo "(c512/c4k: aes-xts-plain64 with 512/4096-byte sectors; lin: linear, no cipher;"
+echo " $cores CPUs shared by fio and ulvmd's $cores workers: the transport ceiling, not"
+echo " the cipher, bounds the crypt rows when it is below the target)"

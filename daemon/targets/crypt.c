@@ -227,24 +227,65 @@ static void crypt_dtr(struct target *ti)
 	crypt_free(ti, ti->private);
 }
 
+/* A write or read of whole units in flight: the job encrypting into the
+ * bounce buffer before the write, or decrypting in place after the read.
+ * It is the clone's target_private until end_io frees it. */
+struct crypt_data_io {
+	struct crypt_job job; /* first: done casts back */
+	struct io *io;
+	void *bounce;
+	bool decrypted; /* a read's second pass through end_io */
+	int error;
+};
+
+static void crypt_write_encrypted(struct crypt_job *j, int error)
+{
+	struct crypt_data_io *d = (struct crypt_data_io *)j;
+	struct io *io = d->io;
+
+	if (error) {
+		io_complete(io, error);
+		return;
+	}
+	/* The clone is ours to point elsewhere; end_io frees the bounce. */
+	io->data = d->bounce;
+	io_submit_dev(j->cc->dev, io);
+}
+
 static int crypt_map_write(struct crypt *cc, struct io *io)
 {
-	void *bounce = crypt_bounce(io_bytes(io));
-	int r;
+	struct crypt_data_io *d = calloc(1, sizeof(*d));
+	uint64_t sector;
 
-	if (!bounce) {
+	if (d)
+		d->bounce = crypt_bounce(io_bytes(io));
+	if (!d || !d->bounce) {
+		free(d);
 		io_complete(io, -ENOMEM);
 		return MAP_SUBMITTED;
 	}
-	r = crypt_encrypt(cc, true, io->sector, io->nr_sectors, io->data, bounce);
-	if (r) {
-		free(bounce);
-		io_complete(io, r);
+	d->io = io;
+	io->target_private = d;
+	/* The job may finish (and send the clone) before it returns. */
+	sector = io->sector;
+	io_remap(io, cc->dev, cc->start + sector);
+	crypt_job_start(&d->job, cc, true, sector, io->nr_sectors, io->data, d->bounce,
+			crypt_write_encrypted);
+	return MAP_SUBMITTED;
+}
+
+static int crypt_map_read(struct crypt *cc, struct io *io)
+{
+	struct crypt_data_io *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		io_complete(io, -ENOMEM);
 		return MAP_SUBMITTED;
 	}
-	/* The clone is ours to point elsewhere; end_io frees the bounce. */
-	io->target_private = bounce;
-	io->data = bounce;
+	/* end_io needs the target-relative sector for the IVs. */
+	d->job.sector = io->sector;
+	d->io = io;
+	io->target_private = d;
 	io_remap(io, cc->dev, cc->start + io->sector);
 	return MAP_REMAPPED;
 }
@@ -278,9 +319,7 @@ static int crypt_map(struct target *ti, struct io *io)
 	case IO_WRITE_ZEROES:
 		return crypt_map_zeroes(ti, io);
 	case IO_READ:
-		/* end_io needs the target-relative sector for the IVs. */
-		io->target_private = (void *)(uintptr_t)io->sector;
-		break;
+		return crypt_map_read(cc, io);
 	default:
 		break;
 	}
@@ -288,18 +327,33 @@ static int crypt_map(struct target *ti, struct io *io)
 	return MAP_REMAPPED;
 }
 
+static void crypt_read_decrypted(struct crypt_job *j, int error)
+{
+	struct crypt_data_io *d = (struct crypt_data_io *)j;
+
+	d->decrypted = true;
+	d->error = error;
+	io_complete(d->io, error); /* back through crypt_end_io */
+}
+
+/* A completed read is decrypted in place (taken back until the job is
+ * done); a completed write gives its bounce buffer back. */
 static int crypt_end_io(struct target *ti, struct io *io, int *error)
 {
 	struct crypt *cc = ti->private;
+	struct crypt_data_io *d = io->target_private;
 
-	if (io->op == IO_WRITE) {
-		free(io->target_private);
-		io->target_private = NULL;
-	} else if (io->op == IO_READ && !*error && io->dev) {
-		uint64_t sector = (uintptr_t)io->target_private;
-
-		*error = crypt_encrypt(cc, false, sector, io->nr_sectors, io->data, io->data);
+	if (!d || (io->op != IO_READ && io->op != IO_WRITE))
+		return 0;
+	if (io->op == IO_READ && !*error && !d->decrypted) {
+		crypt_job_start(&d->job, cc, false, d->job.sector, io->nr_sectors, io->data,
+				io->data, crypt_read_decrypted);
+		return MAP_SUBMITTED;
 	}
+	if (d->bounce)
+		crypt_bounce_free(d->bounce, io_bytes(io));
+	free(d);
+	io->target_private = NULL;
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "crypto/sector_cipher.h"
+#include "engine/spread.h"
 #include "ulvm/target.h"
 
 struct crypt {
@@ -32,8 +33,32 @@ struct crypt {
  * `in` to `out`, with the IVs of those sectors. */
 int crypt_encrypt(struct crypt *cc, bool encrypt, uint64_t sector, uint32_t nr, const void *in,
 		  void *out);
-/* A page-aligned buffer (the backing file may be O_DIRECT); free() it. */
+/* A page-aligned buffer of at least `bytes` (the backing file may be
+ * O_DIRECT), from the calling thread's cache; NULL when out of memory.
+ * Give it back with crypt_bounce_free and the same `bytes`. */
 void *crypt_bounce(size_t bytes);
+void crypt_bounce_free(void *p, size_t bytes);
+
+/* The cipher work of one io: `nr` sectors at target-relative `sector`
+ * from `in` to `out` (may be `in`), spread over the workers
+ * (crypt_job.c). */
+struct crypt_job {
+	struct spread spread; /* first: the spread's callbacks cast back */
+	struct crypt *cc;
+	bool encrypt;
+	uint64_t sector;
+	uint32_t nr, share_sectors;
+	const uint8_t *in;
+	uint8_t *out;
+	atomic_int error; /* the first share's failure */
+	void (*done)(struct crypt_job *j, int error);
+};
+
+/* Starts job `j` (caller's memory, valid until done). done(j, 0 or a
+ * negative errno) runs on the calling worker, possibly before this
+ * returns. */
+void crypt_job_start(struct crypt_job *j, struct crypt *cc, bool encrypt, uint64_t sector,
+		     uint32_t nr, const void *in, void *out, void (*done)(struct crypt_job *, int));
 /* A write-zeroes as writes of encrypted zeros; completes `io` itself. */
 int crypt_map_zeroes(struct target *ti, struct io *io);
 /* An io not aligned to the encryption unit, or any write when units are

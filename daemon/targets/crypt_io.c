@@ -39,21 +39,12 @@ int crypt_encrypt(struct crypt *cc, bool encrypt, uint64_t sector, uint32_t nr, 
 				 cc->sector_size, in, out, (size_t)nr << SECTOR_SHIFT);
 }
 
-void *crypt_bounce(size_t bytes)
-{
-	void *p = NULL;
-
-	/* Page alignment: the backing file may be opened O_DIRECT. */
-	if (posix_memalign(&p, 4096, bytes ? bytes : 1))
-		return NULL;
-	return p;
-}
-
 /* A write-zeroes in progress: encrypted zeros written one chunk at a time. */
 struct crypt_zero {
 	struct target *ti;
 	struct io *clone;
 	uint8_t *buf;
+	size_t bytes;  /* of buf */
 	uint64_t next; /* target-relative sector of the next chunk */
 	uint64_t left;
 	uint32_t chunk; /* sectors in flight */
@@ -84,7 +75,7 @@ static void crypt_zero_next(struct crypt_zero *z, int error)
 	if (error || !z->left) {
 		struct io *clone = z->clone;
 
-		free(z->buf);
+		crypt_bounce_free(z->buf, z->bytes);
 		free(z);
 		io_complete(clone, error);
 		return;
@@ -107,8 +98,10 @@ int crypt_map_zeroes(struct target *ti, struct io *io)
 	    (uint64_t)(io->nr_sectors < CRYPT_ZERO_CHUNK ? io->nr_sectors : CRYPT_ZERO_CHUNK)
 	    << SECTOR_SHIFT;
 
-	if (z)
+	if (z) {
 		z->buf = crypt_bounce(bytes);
+		z->bytes = bytes;
+	}
 	if (!z || !z->buf) {
 		free(z);
 		io_complete(io, -ENOMEM);
@@ -124,6 +117,7 @@ int crypt_map_zeroes(struct target *ti, struct io *io)
 /* A read of partial units or a write of a large-unit mapping: whole
  * units [first, first + nr) in buf, locked (writes) while in flight. */
 struct crypt_rmw {
+	struct crypt_job job; /* first: done casts back */
 	struct target *ti;
 	struct io *clone;
 	uint8_t *buf;
@@ -211,7 +205,7 @@ static void crypt_rmw_finish(struct crypt_rmw *m, int error)
 
 	if (clone->op == IO_WRITE)
 		crypt_unlock_units(m->ti->private, m);
-	free(m->buf);
+	crypt_bounce_free(m->buf, (size_t)m->nr << SECTOR_SHIFT);
 	free(m);
 	io_complete(clone, error);
 }
@@ -238,10 +232,9 @@ static void crypt_rmw_submit(struct crypt_rmw *m, enum io_op op, io_end_fn done)
 	io_submit_dev(cc->dev, child);
 }
 
-static void crypt_rmw_write(struct crypt_rmw *m)
+static void crypt_rmw_encrypted(struct crypt_job *j, int error)
 {
-	struct crypt *cc = m->ti->private;
-	int error = crypt_encrypt(cc, true, m->first, m->nr, m->buf, m->buf);
+	struct crypt_rmw *m = (struct crypt_rmw *)j;
 
 	if (error) {
 		crypt_rmw_finish(m, error);
@@ -250,16 +243,22 @@ static void crypt_rmw_write(struct crypt_rmw *m)
 	crypt_rmw_submit(m, IO_WRITE, crypt_rmw_write_done);
 }
 
-/* The units are read: serve a read, or merge a write and send it. */
-static void crypt_rmw_read_done(struct io *child, int error)
+/* Encrypts whole units into buf (from the clone's own data when it covers
+ * them all: no copy) and writes them. */
+static void crypt_rmw_write(struct crypt_rmw *m)
 {
-	struct crypt_rmw *m = child->private;
-	struct crypt *cc = m->ti->private;
+	const void *in = m->partial ? m->buf : m->clone->data;
+
+	crypt_job_start(&m->job, m->ti->private, true, m->first, m->nr, in, m->buf,
+			crypt_rmw_encrypted);
+}
+
+/* The units are decrypted: serve a read, or merge a write and send it. */
+static void crypt_rmw_decrypted(struct crypt_job *j, int error)
+{
+	struct crypt_rmw *m = (struct crypt_rmw *)j;
 	struct io *clone = m->clone;
 
-	io_free(child);
-	if (!error)
-		error = crypt_encrypt(cc, false, m->first, m->nr, m->buf, m->buf);
 	if (error || clone->op == IO_READ) {
 		if (!error)
 			memcpy(clone->data, m->buf + m->skip, io_bytes(clone));
@@ -268,6 +267,19 @@ static void crypt_rmw_read_done(struct io *child, int error)
 	}
 	memcpy(m->buf + m->skip, clone->data, io_bytes(clone));
 	crypt_rmw_write(m);
+}
+
+static void crypt_rmw_read_done(struct io *child, int error)
+{
+	struct crypt_rmw *m = child->private;
+
+	io_free(child);
+	if (error) {
+		crypt_rmw_finish(m, error);
+		return;
+	}
+	crypt_job_start(&m->job, m->ti->private, false, m->first, m->nr, m->buf, m->buf,
+			crypt_rmw_decrypted);
 }
 
 /* Runs once the units are m's (at once, or posted by an unlock). */
@@ -279,7 +291,6 @@ static void crypt_rmw_start(void *arg)
 		crypt_rmw_submit(m, IO_READ, crypt_rmw_read_done);
 		return;
 	}
-	memcpy(m->buf, m->clone->data, io_bytes(m->clone));
 	crypt_rmw_write(m);
 }
 
@@ -295,7 +306,7 @@ int crypt_map_units(struct target *ti, struct io *io)
 		m->buf = crypt_bounce((size_t)(end - first) << SECTOR_SHIFT);
 	if (!m || !m->buf || end - first > UINT32_MAX) {
 		if (m)
-			free(m->buf);
+			crypt_bounce_free(m->buf, (size_t)(end - first) << SECTOR_SHIFT);
 		free(m);
 		io_complete(io, -ENOMEM);
 		return MAP_SUBMITTED;
