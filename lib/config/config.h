@@ -44,6 +44,7 @@ struct cfg_node {
 	struct cfg_node *child; /* first item of a section */
 	struct cfg_value *v;	/* NULL for a section */
 	bool is_array;		/* written as [ ... ] even with one element */
+	unsigned n_items;	/* cfg_parse's count of the section's items */
 };
 
 struct cfg_tree {

@@ -35,8 +35,8 @@ struct parser {
 	enum tok t;
 	int line;
 	struct cfg_tree *tree;
-	/* Every node by (parent, key), so a repeated key finds its node in
-	 * O(1) even in a section with 10,000 LVs (open addressing). */
+	/* The items of big sections by (parent, key), so a repeated key
+	 * finds its node in O(1) even among 10,000 LVs (open addressing). */
 	struct cfg_node **index;
 	size_t index_cap, index_len;
 };
@@ -165,6 +165,8 @@ static int expect(struct parser *p, enum tok t, const char *what)
 /* Copies a double-quoted body, turning \" into " and \\ into \ only. */
 static char *unescape(struct arena *a, const char *s, size_t n)
 {
+	if (!memchr(s, '\\', n))
+		return arena_strndup(a, s, n);
 	char *out = arena_alloc(a, n + 1), *o = out;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '"' || s[i + 1] == '\\'))
@@ -175,11 +177,34 @@ static char *unescape(struct arena *a, const char *s, size_t n)
 	return out;
 }
 
+/* A plain decimal integer ("0", or 1-18 digits not starting with 0) into
+ * *out without strtoll's copy and locale work; false for anything else
+ * (signs, octal, hex, floats), which strtoll then reads. */
+static bool simple_decimal(const char *s, size_t n, int64_t *out)
+{
+	int64_t v = 0;
+
+	if (!n || n > 18 || (s[0] == '0' && n > 1))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
 static int parse_number(struct parser *p, struct cfg_value *v)
 {
 	size_t n = (size_t)(p->te - p->tb);
 	char buf[64];
 	char *endp;
+
+	if (p->t == TOK_INT && simple_decimal(p->tb, n, &v->v.i)) {
+		v->type = CFG_INT;
+		return 0;
+	}
 
 	if (n >= sizeof(buf))
 		return err_set(ERANGE, "config line %d: number too long", p->line);
@@ -283,48 +308,60 @@ static void index_put(struct parser *p, struct cfg_node *c)
 	p->index_len++;
 }
 
-/* The first index is sized for the input (LVM metadata has a node per
- * ~15 bytes) so that a big VG is not rehashed on the way. */
-static void index_grow(struct parser *p)
+static void index_add(struct parser *p, struct cfg_node *c)
 {
-	struct cfg_node **old = p->index;
-	size_t old_cap = p->index_cap;
+	if (p->index_len * 2 >= p->index_cap) {
+		struct cfg_node **old = p->index;
+		size_t old_cap = p->index_cap;
 
-	if (old_cap)
-		p->index_cap = old_cap * 2;
-	else
-		for (p->index_cap = 256; p->index_cap < (size_t)(p->end - p->pos) / 8;)
-			p->index_cap *= 2;
-	p->index = calloc(p->index_cap, sizeof(*p->index));
-	if (!p->index)
-		abort();
-	p->index_len = 0;
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i])
-			index_put(p, old[i]);
-	free(old);
+		p->index_cap = old_cap ? old_cap * 2 : 256;
+		p->index = calloc(p->index_cap, sizeof(*p->index));
+		if (!p->index)
+			abort();
+		p->index_len = 0;
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i])
+				index_put(p, old[i]);
+		free(old);
+	}
+	index_put(p, c);
 }
+
+static bool key_is(const struct cfg_node *c, const char *key, size_t n)
+{
+	return c->key[0] == key[0] && !strncmp(c->key, key, n) && c->key[n] == '\0';
+}
+
+/* Sections up to this many items are searched by walking them; bigger
+ * ones (the LVs of a VG) through the index, which then holds only their
+ * items: hashing every node of a big VG cost more than the walks. */
+#define WALK_MAX 16
 
 /* The child of `parent` named `key`, created at `*tail` (the end of the
  * section, which the caller tracks) when absent. */
 static struct cfg_node *child_node(struct parser *p, struct cfg_node *parent, const char *key,
 				   size_t n, struct cfg_node ***tail)
 {
-	if (p->index_len * 2 >= p->index_cap)
-		index_grow(p);
-	size_t mask = p->index_cap - 1, i = node_hash(parent, key, n) & mask;
-	for (; p->index[i]; i = (i + 1) & mask) {
-		struct cfg_node *c = p->index[i];
-		if (c->parent == parent && !strncmp(c->key, key, n) && c->key[n] == '\0')
-			return c;
+	if (parent->n_items <= WALK_MAX) {
+		for (struct cfg_node *c = parent->child; c; c = c->sib)
+			if (key_is(c, key, n))
+				return c;
+	} else {
+		size_t mask = p->index_cap - 1;
+		for (size_t i = node_hash(parent, key, n) & mask; p->index[i]; i = (i + 1) & mask)
+			if (p->index[i]->parent == parent && key_is(p->index[i], key, n))
+				return p->index[i];
 	}
 	struct cfg_node *c = arena_alloc(&p->tree->arena, sizeof(*c));
 	c->key = arena_strndup(&p->tree->arena, key, n);
 	c->parent = parent;
 	**tail = c;
 	*tail = &c->sib;
-	p->index[i] = c; /* the free slot the probe ended on */
-	p->index_len++;
+	if (++parent->n_items == WALK_MAX + 1) /* from now on indexed: all of it */
+		for (struct cfg_node *k = parent->child; k; k = k->sib)
+			index_add(p, k);
+	else if (parent->n_items > WALK_MAX + 1)
+		index_add(p, c);
 	return c;
 }
 

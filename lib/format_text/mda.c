@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "crc.h"
 #include "disk_io.h"
@@ -130,16 +131,24 @@ uint64_t mda_place(const struct mda_header *h, uint64_t len)
 	return start;
 }
 
-/* Writes `len` bytes at `abs` followed by zeros up to the next 512 bytes. */
+/* Writes `len` bytes at `abs` followed by zeros up to the next 512 bytes,
+ * in one pwritev without copying the text (100s of KiB in a big VG); a
+ * short or failed one finishes (or reports) piece by piece. */
 static int write_padded(int fd, const char *dev, const char *p, size_t len, uint64_t abs)
 {
+	static const char zeros[ALIGN];
 	size_t pad = (ALIGN - (abs + len) % ALIGN) % ALIGN;
-	char *buf = calloc(1, len + pad);
-	if (!buf)
-		return err_set(ENOMEM, "out of memory");
-	memcpy(buf, p, len);
-	int r = disk_write(fd, dev, buf, len + pad, abs);
-	free(buf);
+	struct iovec iov[2] = {{(void *)p, len}, {(void *)zeros, pad}};
+	ssize_t n = pwritev(fd, iov, 2, (off_t)abs);
+	size_t done = n > 0 ? (size_t)n : 0;
+	int r = 0;
+
+	if (done < len)
+		r = disk_write(fd, dev, p + done, len - done, abs + done);
+	if (r == 0 && done < len + pad) {
+		size_t z = done > len ? done - len : 0;
+		r = disk_write(fd, dev, zeros + z, pad - z, abs + len + z);
+	}
 	return r;
 }
 

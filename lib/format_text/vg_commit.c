@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,56 @@ static int mark_used(struct pv *pv)
 	return label_write(pv->fd, pv->device, &pv->label);
 }
 
+struct sync_job {
+	int fd;
+	int err; /* errno of fdatasync, 0 when it worked */
+	const char *dev;
+	pthread_t thread;
+	bool started;
+};
+
+static void *sync_one(void *arg)
+{
+	struct sync_job *j = arg;
+	j->err = fdatasync(j->fd) < 0 ? errno : 0;
+	return NULL;
+}
+
+/* Flushes every PV of `vg` that is present, all at the same time: each PV
+ * is its own device whose flush would otherwise be waited for in turn,
+ * and on a busy machine every wait is a wake-up that queues for a CPU.
+ * The first PV is flushed by the caller; a thread that cannot start
+ * flushes in the caller too. Returns 0 or the first error, with its
+ * message. */
+static int sync_pvs(struct vg *vg)
+{
+	struct sync_job jobs[64], *j = jobs;
+	int r = 0;
+
+	for (struct pv *pv = vg->pvs; pv; pv = pv->next) {
+		if (pv->fd < 0)
+			continue;
+		if (j == jobs + 64) { /* more PVs than jobs: flush them one by one */
+			if (r == 0)
+				r = disk_sync(pv->fd, pv->device);
+			continue;
+		}
+		*j = (struct sync_job){.fd = pv->fd, .dev = pv->device};
+		j->started = j > jobs && pthread_create(&j->thread, NULL, sync_one, j) == 0;
+		j++;
+	}
+	for (struct sync_job *k = jobs; k < j; k++) {
+		if (k->started)
+			pthread_join(k->thread, NULL);
+		else
+			sync_one(k);
+	}
+	for (struct sync_job *k = jobs; k < j && r == 0; k++)
+		if (k->err)
+			r = err_set(k->err, "cannot sync '%s': %s", k->dev, strerror(k->err));
+	return r;
+}
+
 int vg_write(struct vg *vg, const char *cmdline)
 {
 	struct strbuf text = STRBUF_INIT, body = STRBUF_INIT;
@@ -140,9 +191,9 @@ int vg_write(struct vg *vg, const char *cmdline)
 			if (mda_usable(pv, m))
 				r = mda_write_text(pv->fd, pv->device, &pv->mdas[m], text.buf, len,
 						   &pv->pending[m]);
-		if (r == 0)
-			r = disk_sync(pv->fd, pv->device);
 	}
+	if (r == 0)
+		r = sync_pvs(vg);
 out:
 	sb_release(&text);
 	sb_release(&body);
@@ -166,10 +217,8 @@ static int write_headers(struct vg *vg,
 			update(&pv->mdas[m], &pv->pending[m]);
 			r = mda_header_write(pv->fd, pv->device, &pv->mdas[m]);
 		}
-		if (r == 0 && sync)
-			r = disk_sync(pv->fd, pv->device);
 	}
-	return r;
+	return r == 0 && sync ? sync_pvs(vg) : r;
 }
 
 static void set_precommit(struct mda_header *h, const struct raw_locn *rl)
@@ -227,19 +276,20 @@ int vg_backup_file(const struct vg *vg, const char *path, const char *descriptio
 	struct export_opts opts = {
 	    .form = TEXT_FILE, .description = description, .when = time(NULL)};
 	int r = 0, fd = -1;
+	const char *body = vg->file_body_seqno == vg->seqno ? vg->file_body : NULL;
 
-	if (vg->file_body && vg->file_body_seqno == vg->seqno) {
+	if (body)
 		vg_export_file_header(&opts, &text);
-		sb_puts(&text, vg->file_body);
-	} else {
+	else
 		r = vg_export(vg, &opts, &text);
-	}
 
 	sb_printf(&tmp, "%s.tmp", path);
 	if (r == 0 && (fd = open(sb_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
 		r = err_set(errno, "cannot create '%s': %s", sb_str(&tmp), strerror(errno));
 	if (r == 0)
 		r = disk_write(fd, sb_str(&tmp), text.buf, text.len, 0);
+	if (r == 0 && body) /* the VG section after the header, not copied */
+		r = disk_write(fd, sb_str(&tmp), body, strlen(body), text.len);
 	if (r == 0 && fsync(fd) < 0)
 		r = err_set(errno, "cannot sync '%s': %s", sb_str(&tmp), strerror(errno));
 	if (fd >= 0)

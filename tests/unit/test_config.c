@@ -107,8 +107,43 @@ static void test_write_roundtrip(void)
 	cfg_free(t);
 }
 
+/* Sections past the parser's walk limit go through its index: repeated
+ * keys there must still name one node, before and after the switch. */
+static void test_big_section(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int64_t i;
+
+	sb_puts(&sb, "lvs {\n");
+	for (int k = 0; k < 40; k++)
+		sb_printf(&sb, "lv%d { n = %d }\n", k, k);
+	sb_puts(&sb, "lv3 { m = 1 }\nlv30 { n = 99 }\nlv39 = 5\n}\n");
+	struct cfg_tree *t = cfg_parse(sb_str(&sb), sb.len);
+	assert(!t); /* lv39 is a section and a value */
+	sb_reset(&sb);
+	sb_puts(&sb, "lvs {\n");
+	for (int k = 0; k < 40; k++)
+		sb_printf(&sb, "lv%d { n = %d }\n", k, k);
+	sb_puts(&sb, "lv3 { m = 1 }\nlv30 { n = 99 }\nx = 1 x = 2\n}\n");
+	t = cfg_parse(sb_str(&sb), sb.len);
+	assert(t);
+	const struct cfg_node *lvs;
+	unsigned n = 0;
+	assert(cfg_get_section(&t->root, "lvs", &lvs) == 0);
+	for (const struct cfg_node *c = lvs->child; c; c = c->sib)
+		n++;
+	assert(n == 41); /* 40 LVs and x */
+	assert(cfg_get_int(&t->root, "lvs/lv3/m", &i) == 0 && i == 1);
+	assert(cfg_get_int(&t->root, "lvs/lv3/n", &i) == 0 && i == 3);
+	assert(cfg_get_int(&t->root, "lvs/lv30/n", &i) == 0 && i == 99);
+	assert(cfg_get_int(&t->root, "lvs/x", &i) == 0 && i == 2);
+	cfg_free(t);
+	sb_release(&sb);
+}
+
 int main(void)
 {
+	test_big_section();
 	test_scalars();
 	test_errors();
 	test_structure();

@@ -15,10 +15,14 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 
+/* Without `start`, a missing ulvmd is remembered for the rest of the
+ * command: lvs of 10,000 LVs with no daemon tried 20,000 connects. */
 struct ulvm_client *lvm_client(struct lvm_ctx *ctx, bool start)
 {
-	if (!ctx->client)
+	if (!ctx->client && (start || !ctx->no_daemon)) {
 		ctx->client = ulvm_client_open(start ? ULVM_CONNECT_AUTOSTART : 0);
+		ctx->no_daemon = !ctx->client && !start;
+	}
 	return ctx->client;
 }
 

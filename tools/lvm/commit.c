@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,7 +29,10 @@
 struct archive_text {
 	struct archive_text *next;
 	const struct vg *vg;
-	char *text; /* malloc'd file form of the VG as read */
+	char *head; /* malloc'd: the whole file form of the VG as read, or its header */
+	char *file; /* malloc'd backup file whose VG section follows `head`, or NULL */
+	const char *body;
+	size_t body_len;
 	char *name; /* its name as read (vgrename archives under the old one) */
 };
 
@@ -89,10 +93,11 @@ static const char *backup_body(const struct vg *vg, const char *text, size_t len
 	return body + 1;
 }
 
-/* The archive text from backup/VG when backup_body accepts it: a new header
- * and the backup's VG section, byte for byte what exporting the VG again
- * would give, at a fraction of the cost in a VG of many LVs. */
-static bool archive_from_backup(const struct vg *vg, const struct export_opts *o, struct strbuf *sb)
+/* The archive from backup/VG when backup_body accepts it: a new header and
+ * the backup's VG section, byte for byte what exporting the VG again would
+ * give, at a fraction of the cost in a VG of many LVs. */
+static bool archive_from_backup(const struct vg *vg, const struct export_opts *o,
+				struct archive_text *a)
 {
 	char path[4400];
 	size_t len = 0;
@@ -100,34 +105,42 @@ static bool archive_from_backup(const struct vg *vg, const struct export_opts *o
 	snprintf(path, sizeof(path), "%s/backup/%s", lvm_system_dir(), vg->name);
 	char *text = read_whole(path, &len);
 	const char *body = text ? backup_body(vg, text, len) : NULL;
-	if (body) {
-		vg_export_file_header(o, sb);
-		sb_add(sb, body, len - (size_t)(body - text));
+	if (!body) {
+		free(text);
+		return false;
 	}
-	free(text);
-	return body != NULL;
+	struct strbuf sb = STRBUF_INIT;
+	vg_export_file_header(o, &sb);
+	a->head = sb_detach(&sb);
+	a->file = text;
+	a->body = body;
+	a->body_len = len - (size_t)(body - text);
+	return true;
 }
 
 int lvm_vg_archive_prepare(struct lvm_ctx *ctx, struct vg *vg)
 {
 	if (!enabled(ctx, "archive"))
 		return 0;
-	struct strbuf sb = STRBUF_INIT;
 	char desc[4200];
 	snprintf(desc, sizeof(desc), "Created *before* executing '%s'", ctx->cmdline);
 	struct export_opts o = {.form = TEXT_FILE, .description = desc, .when = time(NULL)};
-	if (!archive_from_backup(vg, &o, &sb) && vg_export(vg, &o, &sb) < 0) {
-		sb_release(&sb);
-		return 0; /* the archive is a convenience: never block a change */
-	}
 	struct archive_text *a = calloc(1, sizeof(*a));
 	if (!a)
 		abort();
+	if (!archive_from_backup(vg, &o, a)) {
+		struct strbuf sb = STRBUF_INIT;
+		if (vg_export(vg, &o, &sb) < 0) {
+			sb_release(&sb);
+			free(a);
+			return 0; /* the archive is a convenience: never block a change */
+		}
+		a->head = sb_detach(&sb);
+	}
 	a->vg = vg;
 	a->name = strdup(vg->name);
 	if (!a->name)
 		abort();
-	a->text = sb_detach(&sb);
 	a->next = pending;
 	pending = a;
 	return 0;
@@ -139,22 +152,26 @@ void lvm_archive_forget(struct lvm_ctx *ctx, const struct vg *vg)
 		if ((*p)->vg == vg) {
 			struct archive_text *a = *p;
 			*p = a->next;
-			free(a->text);
+			free(a->head);
+			free(a->file);
 			free(a->name);
 			free(a);
 			return;
 		}
 }
 
-static int write_file(const char *path, const char *text)
+/* `head` then `body_len` bytes of `body` as file `path`: a temporary file,
+ * synced, renamed. */
+static int write_file(const char *path, const char *head, const char *body, size_t body_len)
 {
 	char tmp[4500];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	size_t len = strlen(text);
+	size_t len = strlen(head);
 	if (fd < 0)
 		return -errno;
-	bool ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+	struct iovec iov[2] = {{(void *)head, len}, {(void *)body, body_len}};
+	bool ok = writev(fd, iov, 2) == (ssize_t)(len + body_len) && fsync(fd) == 0;
 	ok &= close(fd) == 0;
 	if (!ok || rename(tmp, path) < 0) {
 		unlink(tmp);
@@ -201,7 +218,7 @@ static void archive(struct lvm_ctx *ctx, const struct vg *vg)
 			rnd = (unsigned)time(NULL);
 		snprintf(path, sizeof(path), "%s/%s_%05u-%u.vg", dir, a->name,
 			 next_index(dir, a->name), rnd & 0x7fffffff);
-		if (write_file(path, a->text) < 0)
+		if (write_file(path, a->head, a->body, a->body_len) < 0)
 			lvm_warn("Failed to archive volume group %s to %s.", a->name, path);
 		lvm_archive_forget(ctx, vg);
 		return;

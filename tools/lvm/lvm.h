@@ -143,6 +143,7 @@ struct lvm_ctx {
 	void *open_vgs;	    /* vgread.c: VGs read and not released yet */
 	struct lvm_lock *locks;
 	struct ulvm_client *client;
+	bool no_daemon;		/* lvm_client found no ulvmd and was not to start one */
 	bool devices_file_used; /* system.devices exists and --devices not given */
 };
 
