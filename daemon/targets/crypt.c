@@ -5,9 +5,10 @@
  * (target-relative 512-byte sector of u + iv_offset), shifted down to
  * sector_size units with iv_large_sectors (docs/formats.md §4.4, §6.1).
  *
- * The work happens on the io's worker: a write is encrypted into a bounce
- * buffer (the caller's data is never touched) which is then written; a
- * read is remapped as it is and decrypted in place when it completes. A
+ * A write is encrypted into a bounce buffer (the caller's data is never
+ * touched) which is then written; a read is remapped as it is and
+ * decrypted in place when it completes. The cipher work of an io is
+ * spread over all workers (crypt_job.c), the rest stays on its own. A
  * write-zeroes becomes writes of encrypted zeros, since zeros on the disk
  * would read back as garbage. The key lives in locked memory and is wiped
  * by `key wipe` and on removal.
