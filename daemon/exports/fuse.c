@@ -19,7 +19,8 @@
 #include "util/log.h"
 #include "util/parse.h"
 
-struct fuse_export fx = {.lock = PTHREAD_MUTEX_INITIALIZER, .next_ino = FUSE_ROOT_ID + 1};
+struct fuse_export fx = {
+    .lock = PTHREAD_MUTEX_INITIALIZER, .next_ino = FUSE_ROOT_ID + 1, .dev_fd = -1};
 
 struct fuse_node *fx_node_by_ino(uint64_t ino)
 {
@@ -190,22 +191,6 @@ static struct md_listener fuse_listener = {
     .renamed = listen_renamed,
 };
 
-static void *fuse_thread(void *arg)
-{
-	struct fuse_loop_config *cfg = fuse_loop_cfg_create();
-
-	/* Handlers only hand requests to workers, so few threads are ever
-	 * busy; clone_fd gives each its own queue to read from. */
-	fuse_loop_cfg_set_clone_fd(cfg, 1);
-	fuse_loop_cfg_set_max_threads(cfg, 16);
-	fuse_loop_cfg_set_idle_threads(cfg, 16); /* keep them: no thread churn under load */
-	int r = fuse_session_loop_mt(fx.se, cfg);
-	if (r < 0 && r != -ENODEV)
-		log_warn("fuse: session loop ended: %s", strerror(-r));
-	fuse_loop_cfg_destroy(cfg);
-	return NULL;
-}
-
 /* A daemon killed with -9 leaves a dead mount: stat fails ENOTCONN. */
 static void detach_dead_mount(const char *mountpoint)
 {
@@ -254,13 +239,17 @@ int fuse_export_start(const char *mountpoint)
 	if (r < 0)
 		goto fail;
 	fx.running = true;
-	r = pthread_create(&fx.thread, NULL, fuse_thread, NULL);
-	if (r) {
+	r = fx_dev_start();
+	if (r < 0) {
 		fx.running = false;
+		fuse_session_exit(fx.se);
 		fuse_session_unmount(fx.se);
+		if (fx_dev_wait(2000))
+			fx_dev_stop();
+		else
+			log_error("fuse: workers still read the device; leaving it open");
 		fuse_session_destroy(fx.se);
 		fx.se = NULL;
-		r = err_set(r, "fuse: cannot start thread: %s", strerror(r));
 		goto fail;
 	}
 	md_add_listener(&fuse_listener);
@@ -278,8 +267,8 @@ const char *fuse_export_dir(void)
 }
 
 /* When a file is still held (a loop that could not be detached), the lazy
- * unmount keeps the connection alive and the FUSE threads asleep in
- * read(): aborting it through fusectl wakes them with ENODEV. */
+ * unmount keeps the connection alive and the workers' readers waiting:
+ * aborting it through fusectl ends them with ENODEV. */
 static void abort_connection(dev_t dev)
 {
 	char path[80];
@@ -323,27 +312,25 @@ static void free_nodes(void)
 void fuse_export_stop(void)
 {
 	struct stat st;
-	struct timespec deadline;
 
 	if (!fx.running)
 		return;
 	fx.running = false; /* listeners and fuse_export_add() stop here */
 	bool have_dev = stat(fx.mountpoint, &st) == 0;
+	fuse_session_exit(fx.se); /* replies after this may fail quietly */
 	fuse_session_unmount(fx.se);
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += 2;
-	if (pthread_timedjoin_np(fx.thread, NULL, &deadline) != 0) {
+	if (!fx_dev_wait(2000)) {
 		log_warn("fuse: '%s' still in use at stop, aborting the connection", fx.mountpoint);
 		if (have_dev)
 			abort_connection(st.st_dev);
-		deadline.tv_sec += 2;
-		if (pthread_timedjoin_np(fx.thread, NULL, &deadline) != 0) {
+		if (!fx_dev_wait(2000)) {
 			/* No fusectl to abort with: the kernel ends the
 			 * connection when the process exits. */
-			log_error("fuse: cannot stop the FUSE threads; leaving them to exit");
+			log_error("fuse: cannot stop reading the FUSE device; leaving it to exit");
 			return;
 		}
 	}
+	fx_dev_stop();
 	/* A worker replying into a destroyed session would crash. */
 	if (!drain_inflight(10000)) {
 		log_error("fuse: %ld requests still owed at stop; leaking the session",

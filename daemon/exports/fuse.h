@@ -1,7 +1,8 @@
 /* The FUSE export: every mapped device as a regular file of its size under
- * $ULVM_RUN_DIR/dev, served by libfuse's low-level API on its own threads.
- * Reads and writes become ios submitted on engine workers; replies are sent
- * from the worker's end_io (fuse_reply_* is thread safe).
+ * $ULVM_RUN_DIR/dev. The engine's workers read /dev/fuse themselves: data
+ * requests become ios submitted where they were read and are replied to
+ * from the io's end_io; other requests go to a few threads running
+ * libfuse's low-level API (fuse_dev.c).
  *
  * The loop export (loop.h) builds block devices on top of these files and
  * calls fuse_export_add()/fuse_export_sync_size() so that it never depends
@@ -13,15 +14,17 @@
 struct mapped_device;
 
 /* Mounts the export at `mountpoint` (created if missing; a stale mount
- * left by a killed daemon is detached first), starts the FUSE threads and
- * registers the md_listener. Returns 0 or a negative errno with the
- * message set; the daemon runs on without the export then (NBD still
- * works). Call once, after workers_start(). */
+ * left by a killed daemon is detached first), arms a reader on every
+ * worker, starts the metadata threads and registers the md_listener.
+ * Returns 0 or a negative errno with the message set; the daemon runs on
+ * without the export then (NBD still works). Call once, after
+ * workers_start(). */
 int fuse_export_start(const char *mountpoint);
 
 /* Unmounts (lazily, so a forced stop never hangs on a busy file), waits
- * for replies still owed by workers, stops the threads. Call after
- * loop_export_stop() and before workers_stop(). Safe when not started. */
+ * for the workers to stop reading and for replies they still owe, stops
+ * the threads. Call after loop_export_stop() and before workers_stop().
+ * Safe when not started. */
 void fuse_export_stop(void);
 
 /* The mount point, or NULL when the export is not running. */

@@ -1,10 +1,11 @@
-/* Private to fuse.c, fuse_ops.c and fuse_io.c: the node table and the
- * session they share. */
+/* Private to fuse.c, fuse_ops.c, fuse_dev.c and fuse_io.c: the node table
+ * and the session they share. */
 #ifndef ULVM_EXPORTS_FUSE_INT_H
 #define ULVM_EXPORTS_FUSE_INT_H
 
 #define FUSE_USE_VERSION 314
 #include <fuse_lowlevel.h>
+#include <linux/fuse.h> /* the requests fuse_dev.c and fuse_io.c parse */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -38,13 +39,14 @@ struct fuse_handle {
 
 struct fuse_export {
 	struct fuse_session *se;
-	pthread_t thread;
+	int dev_fd;	     /* the session's /dev/fuse, duplicated; workers read it */
+	atomic_uint readers; /* workers still reading dev_fd */
 	bool running;
 	char *mountpoint;
 	pthread_mutex_t lock; /* nodes, next_ino */
 	struct fuse_node *nodes;
 	uint64_t next_ino;
-	atomic_long inflight; /* requests handed to workers, not yet replied */
+	atomic_long inflight; /* data requests submitted, not yet replied */
 };
 
 extern struct fuse_export fx;
@@ -57,12 +59,21 @@ void fx_node_unref(struct fuse_node *n, uint64_t count);
 
 extern const struct fuse_lowlevel_ops fx_ops;
 
-/* fuse_io.c: the data path. */
-void fx_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi);
-void fx_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
-	      struct fuse_file_info *fi);
-void fx_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi);
-void fx_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t length,
-		  struct fuse_file_info *fi);
+/* fuse_dev.c: the workers read the requests. fx_dev_start() starts the
+ * metadata threads and arms a reader on every worker (0 or a negative
+ * errno with the message set); fx_dev_wait() waits up to `ms` for all
+ * readers to see the connection end; fx_dev_stop() then stops the
+ * metadata threads and closes the device. */
+int fx_dev_start(void);
+bool fx_dev_wait(int ms);
+void fx_dev_stop(void);
+
+/* fuse_io.c: the data path, on the worker that read the request. Handles
+ * `h` when it is a read, write, fsync or fallocate (`arg` holds the `len`
+ * bytes after the header) and returns true; false for any other request. */
+bool fx_io_request(const struct fuse_in_header *h, const char *arg, size_t len);
+
+/* Writes a reply: `error` is 0 or a negative errno, `data` the payload. */
+void fx_reply(uint64_t unique, int error, const void *data, size_t len);
 
 #endif

@@ -1,14 +1,16 @@
-/* The FUSE data path. A FUSE thread turns each request into an io and
- * posts it to a worker, then goes back to reading requests; the worker
- * submits it and replies from end_io. So many requests are in flight at
- * once however few FUSE threads there are.
+/* The FUSE data path, run on the worker that read the request
+ * (fuse_dev.c): each read, write, fsync or fallocate becomes an io
+ * submitted right there, and its end_io writes the reply to /dev/fuse
+ * (a header and the data in one writev). So many requests are in flight
+ * at once, and a request on a file in memory completes without leaving
+ * the worker.
  *
- * The request buffer of a FUSE thread is reused as soon as the handler
- * returns, and O_DIRECT backing I/O wants aligned memory: both reasons to
- * move write data into a bounce buffer. Byte-granular requests are widened
- * to whole sectors (unaligned writes read the edges first; two such
- * writes racing on one sector may lose one, as with any read-modify-write
- * over a block device).
+ * The worker's read buffer is reused for the next request as soon as the
+ * handler returns, and O_DIRECT backing I/O wants aligned memory: both
+ * reasons to move write data into a bounce buffer. Byte-granular requests
+ * are widened to whole sectors (unaligned writes read the edges first;
+ * two such writes racing on one sector may lose one, as with any
+ * read-modify-write over a block device).
  */
 #include "exports/fuse_int.h"
 
@@ -17,15 +19,16 @@
 #include <linux/falloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
-#include "engine/worker.h"
+#include "util/log.h"
 
 /* Discard/zeroes longer than this go as several ios, one after another. */
 #define FX_MAX_NODATA_SECTORS (1u << 30)
 
 struct fx_req {
 	struct io io;
-	fuse_req_t req;
+	uint64_t unique; /* the request's, for the reply */
 	struct mapped_device *md;
 	char *buf;	  /* sector-aligned bounce buffer, or NULL */
 	size_t skip, len; /* the caller's bytes within buf */
@@ -38,11 +41,16 @@ struct fx_req {
 
 static void fx_end_io(struct io *io, int error);
 
-static void submit_on_worker(void *arg)
+void fx_reply(uint64_t unique, int error, const void *data, size_t len)
 {
-	struct fx_req *r = arg;
+	struct fuse_out_header out = {
+	    .len = (uint32_t)(sizeof(out) + len), .error = error, .unique = unique};
+	struct iovec iov[2] = {{&out, sizeof(out)}, {(void *)data, len}};
 
-	md_submit(r->md, &r->io);
+	/* ENOENT: the request was interrupted meanwhile; ENODEV: the
+	 * connection is gone. Nobody waits for the answer either way. */
+	if (writev(fx.dev_fd, iov, len ? 2 : 1) < 0 && errno != ENOENT && errno != ENODEV)
+		log_warn("fuse: cannot reply: %s", strerror(errno));
 }
 
 /* (Re)arms r->io; the engine-owned fields start cleared each time. */
@@ -61,21 +69,23 @@ static void io_prepare(struct fx_req *r, enum io_op op, uint64_t sector, uint32_
 static void dispatch(struct fx_req *r)
 {
 	atomic_fetch_add(&fx.inflight, 1);
-	worker_post(worker_pick(), submit_on_worker, r);
+	md_submit(r->md, &r->io);
 }
 
 static void finish(struct fx_req *r, int error)
 {
 	if (error == -ENODEV)
 		error = -EIO; /* the device went away under an open file */
-	if (error)
-		fuse_reply_err(r->req, -error);
-	else if (r->op == IO_READ)
-		fuse_reply_buf(r->req, r->buf + r->skip, r->len);
-	else if (r->op == IO_WRITE)
-		fuse_reply_write(r->req, r->len);
-	else
-		fuse_reply_err(r->req, 0);
+	if (error) {
+		fx_reply(r->unique, error, NULL, 0);
+	} else if (r->op == IO_READ) {
+		fx_reply(r->unique, 0, r->buf + r->skip, r->len);
+	} else if (r->op == IO_WRITE) {
+		struct fuse_write_out out = {.size = (uint32_t)r->len};
+		fx_reply(r->unique, 0, &out, sizeof(out));
+	} else {
+		fx_reply(r->unique, 0, NULL, 0);
+	}
 	free(r->buf);
 	free(r->wdata);
 	free(r);
@@ -115,33 +125,34 @@ static void fx_end_io(struct io *io, int error)
 }
 
 /* An io sent to a removed device could wait forever in its queue (the
- * engine keeps a removed device suspended), so none is sent. */
-static struct fx_req *req_new(fuse_req_t req, struct fuse_file_info *fi, enum io_op op)
+ * engine keeps a removed device suspended), so none is sent. `fh` is the
+ * handle fx_open gave the kernel. */
+static struct fx_req *req_new(uint64_t unique, uint64_t fh, enum io_op op)
 {
-	struct fuse_handle *h = (struct fuse_handle *)(uintptr_t)fi->fh;
+	struct fuse_handle *h = (struct fuse_handle *)(uintptr_t)fh;
 
 	if (atomic_load(&h->node->removed)) {
-		fuse_reply_err(req, EIO);
+		fx_reply(unique, -EIO, NULL, 0);
 		return NULL;
 	}
 	struct fx_req *r = calloc(1, sizeof(*r));
 	if (!r) {
-		fuse_reply_err(req, ENOMEM);
+		fx_reply(unique, -ENOMEM, NULL, 0);
 		return NULL;
 	}
-	r->req = req;
+	r->unique = unique;
 	r->md = h->md;
 	r->op = op;
 	return r;
 }
 
-static uint64_t handle_size(struct fuse_file_info *fi)
+static uint64_t handle_size(uint64_t fh)
 {
-	return atomic_load(&((struct fuse_handle *)(uintptr_t)fi->fh)->node->size);
+	return atomic_load(&((struct fuse_handle *)(uintptr_t)fh)->node->size);
 }
 
 /* Sets up r->buf for bytes [off, off+len) widened to whole sectors;
- * returns the sector count, 0 when out of memory (reply sent). */
+ * returns the sector count, 0 when out of memory (reply sent, r freed). */
 static uint32_t bounce_alloc(struct fx_req *r, uint64_t off, size_t len, uint64_t *sector)
 {
 	uint64_t first = off >> SECTOR_SHIFT;
@@ -149,7 +160,7 @@ static uint32_t bounce_alloc(struct fx_req *r, uint64_t off, size_t len, uint64_
 	uint32_t nr = (uint32_t)(end - first);
 
 	if (posix_memalign((void **)&r->buf, 4096, (size_t)nr << SECTOR_SHIFT)) {
-		fuse_reply_err(r->req, ENOMEM);
+		fx_reply(r->unique, -ENOMEM, NULL, 0);
 		free(r);
 		return 0;
 	}
@@ -159,64 +170,68 @@ static uint32_t bounce_alloc(struct fx_req *r, uint64_t off, size_t len, uint64_
 	return nr;
 }
 
-void fx_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
+static void fx_read(uint64_t unique, const struct fuse_read_in *in)
 {
-	uint64_t dev_size = handle_size(fi), sector;
+	uint64_t dev_size = handle_size(in->fh), off = in->offset, sector;
+	size_t size = in->size;
 
-	if (off < 0 || (uint64_t)off >= dev_size || size == 0) {
-		fuse_reply_buf(req, NULL, 0);
+	if (off >= dev_size || size == 0) {
+		fx_reply(unique, 0, NULL, 0);
 		return;
 	}
-	if (size > dev_size - (uint64_t)off)
-		size = dev_size - (uint64_t)off;
-	struct fx_req *r = req_new(req, fi, IO_READ);
+	if (size > dev_size - off)
+		size = dev_size - off;
+	struct fx_req *r = req_new(unique, in->fh, IO_READ);
 	if (!r)
 		return;
-	uint32_t nr = bounce_alloc(r, (uint64_t)off, size, &sector);
+	uint32_t nr = bounce_alloc(r, off, size, &sector);
 	if (!nr)
 		return;
 	io_prepare(r, IO_READ, sector, nr);
 	dispatch(r);
 }
 
-void fx_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
-	      struct fuse_file_info *fi)
+/* `data` holds in->size bytes. */
+static void fx_write(uint64_t unique, const struct fuse_write_in *in, const char *data)
 {
-	uint64_t dev_size = handle_size(fi), sector;
+	uint64_t dev_size = handle_size(in->fh), off = in->offset, sector;
+	size_t size = in->size;
 
-	if (off < 0 || (uint64_t)off >= dev_size) {
-		fuse_reply_err(req, size ? ENOSPC : 0);
+	if (off >= dev_size) {
+		fx_reply(unique, size ? -ENOSPC : 0, NULL, 0);
 		return;
 	}
-	if (size > dev_size - (uint64_t)off)
-		size = dev_size - (uint64_t)off; /* a short write, as at a disk's end */
-	struct fx_req *r = req_new(req, fi, IO_WRITE);
+	if (size > dev_size - off)
+		size = dev_size - off; /* a short write, as at a disk's end */
+	struct fx_req *r = req_new(unique, in->fh, IO_WRITE);
 	if (!r)
 		return;
-	if (fi->flags & (O_DSYNC | O_SYNC))
+	if (in->flags & (O_DSYNC | O_SYNC))
 		r->flags = IO_FUA;
-	uint32_t nr = bounce_alloc(r, (uint64_t)off, size, &sector);
+	uint32_t nr = bounce_alloc(r, off, size, &sector);
 	if (!nr)
 		return;
 	bool aligned = r->skip == 0 && size % SECTOR_SIZE == 0;
 	if (aligned) {
-		memcpy(r->buf, buf, size);
+		memcpy(r->buf, data, size);
 		io_prepare(r, IO_WRITE, sector, nr);
 	} else {
 		r->wdata = malloc(size);
 		if (!r->wdata) {
-			finish(r, -ENOMEM);
+			fx_reply(unique, -ENOMEM, NULL, 0);
+			free(r->buf);
+			free(r);
 			return;
 		}
-		memcpy(r->wdata, buf, size);
+		memcpy(r->wdata, data, size);
 		io_prepare(r, IO_READ, sector, nr);
 	}
 	dispatch(r);
 }
 
-void fx_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
+static void fx_fsync(uint64_t unique, const struct fuse_fsync_in *in)
 {
-	struct fx_req *r = req_new(req, fi, IO_FLUSH);
+	struct fx_req *r = req_new(unique, in->fh, IO_FLUSH);
 
 	if (!r)
 		return;
@@ -224,41 +239,46 @@ void fx_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_inf
 	dispatch(r);
 }
 
+/* The io for a punched hole or a zeroed range; -errno when there is none
+ * to send (then that is the reply, 0 included). */
+static int fallocate_range(const struct fuse_fallocate_in *in, enum io_op *op, uint64_t *first,
+			   uint64_t *last)
+{
+	uint64_t dev_size = handle_size(in->fh);
+
+	if (in->mode == (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE))
+		*op = IO_DISCARD;
+	else if ((in->mode & ~FALLOC_FL_KEEP_SIZE) == FALLOC_FL_ZERO_RANGE)
+		*op = IO_WRITE_ZEROES;
+	else
+		return -EOPNOTSUPP;
+	if ((int64_t)in->offset < 0 || (int64_t)in->length <= 0)
+		return -EINVAL;
+	if (in->offset >= dev_size)
+		return 0;
+	uint64_t end = in->offset + in->length;
+	if (end > dev_size || end < in->offset)
+		end = dev_size;
+	*first = (in->offset + SECTOR_SIZE - 1) >> SECTOR_SHIFT;
+	*last = end >> SECTOR_SHIFT;
+	if (*op == IO_WRITE_ZEROES && ((in->offset | end) & (SECTOR_SIZE - 1)) && end != dev_size)
+		return -EINVAL;
+	return *last > *first ? 1 : 0;
+}
+
 /* Punching a hole is a discard (the sectors inside the range), zeroing a
  * range is write-zeroes (whole sectors only). Growing is impossible. */
-void fx_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t length,
-		  struct fuse_file_info *fi)
+static void fx_fallocate(uint64_t unique, const struct fuse_fallocate_in *in)
 {
-	uint64_t dev_size = handle_size(fi);
 	enum io_op op;
+	uint64_t first = 0, last = 0;
+	int r0 = fallocate_range(in, &op, &first, &last);
 
-	if (mode == (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE))
-		op = IO_DISCARD;
-	else if ((mode & ~FALLOC_FL_KEEP_SIZE) == FALLOC_FL_ZERO_RANGE)
-		op = IO_WRITE_ZEROES;
-	else {
-		fuse_reply_err(req, EOPNOTSUPP);
+	if (r0 <= 0) {
+		fx_reply(unique, r0, NULL, 0);
 		return;
 	}
-	if (off < 0 || length <= 0 || (uint64_t)off >= dev_size) {
-		fuse_reply_err(req, off < 0 || length <= 0 ? EINVAL : 0);
-		return;
-	}
-	uint64_t end = (uint64_t)off + (uint64_t)length;
-	if (end > dev_size)
-		end = dev_size;
-	uint64_t first = ((uint64_t)off + SECTOR_SIZE - 1) >> SECTOR_SHIFT;
-	uint64_t last = end >> SECTOR_SHIFT;
-	if (op == IO_WRITE_ZEROES && (((uint64_t)off | end) & (SECTOR_SIZE - 1)) &&
-	    end != dev_size) {
-		fuse_reply_err(req, EINVAL);
-		return;
-	}
-	if (last <= first) {
-		fuse_reply_err(req, 0);
-		return;
-	}
-	struct fx_req *r = req_new(req, fi, op);
+	struct fx_req *r = req_new(unique, in->fh, op);
 	if (!r)
 		return;
 	r->next = first;
@@ -268,4 +288,36 @@ void fx_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len
 	r->next += nr;
 	r->left -= nr;
 	dispatch(r);
+}
+
+bool fx_io_request(const struct fuse_in_header *h, const char *arg, size_t len)
+{
+	switch (h->opcode) {
+	case FUSE_READ:
+		if (len < sizeof(struct fuse_read_in))
+			break;
+		fx_read(h->unique, (const struct fuse_read_in *)arg);
+		return true;
+	case FUSE_WRITE: {
+		const struct fuse_write_in *in = (const struct fuse_write_in *)arg;
+		if (len < sizeof(*in) || len - sizeof(*in) < in->size)
+			break;
+		fx_write(h->unique, in, arg + sizeof(*in));
+		return true;
+	}
+	case FUSE_FSYNC:
+		if (len < sizeof(struct fuse_fsync_in))
+			break;
+		fx_fsync(h->unique, (const struct fuse_fsync_in *)arg);
+		return true;
+	case FUSE_FALLOCATE:
+		if (len < sizeof(struct fuse_fallocate_in))
+			break;
+		fx_fallocate(h->unique, (const struct fuse_fallocate_in *)arg);
+		return true;
+	default:
+		return false;
+	}
+	fx_reply(h->unique, -EINVAL, NULL, 0);
+	return true;
 }
