@@ -23,9 +23,10 @@
  * helper that comes round late. */
 #define CRYPT_SHARES_PER_WORKER 4u
 
-#define BOUNCE_MIN_SHIFT 12 /* smallest cached size: 4 KiB */
-#define BOUNCE_CLASSES	 11 /* ... up to 4 MiB */
-#define BOUNCE_KEEP	 16 /* buffers kept per size on a thread */
+#define BOUNCE_MIN_SHIFT  12	      /* smallest cached size: 4 KiB */
+#define BOUNCE_CLASSES	  11	      /* ... up to 4 MiB */
+#define BOUNCE_KEEP	  16	      /* buffers kept per size on a thread */
+#define BOUNCE_KEEP_BYTES (32u << 20) /* and in all on a thread */
 
 struct bounce_free {
 	struct bounce_free *next;
@@ -34,6 +35,7 @@ struct bounce_free {
 struct bounce_cache {
 	struct bounce_free *free[BOUNCE_CLASSES];
 	unsigned count[BOUNCE_CLASSES];
+	size_t bytes; /* kept in all */
 };
 
 static pthread_key_t bounce_key;
@@ -97,6 +99,7 @@ void *crypt_bounce(size_t bytes)
 		p = c->free[k];
 		c->free[k] = c->free[k]->next;
 		c->count[k]--;
+		c->bytes -= (size_t)1 << (BOUNCE_MIN_SHIFT + k);
 		return p;
 	}
 	if (k < BOUNCE_CLASSES)
@@ -113,13 +116,15 @@ void crypt_bounce_free(void *p, size_t bytes)
 	struct bounce_cache *c = k < BOUNCE_CLASSES && p ? bounce_cache() : NULL;
 	struct bounce_free *f = p;
 
-	if (!c || c->count[k] >= BOUNCE_KEEP) {
+	if (!c || c->count[k] >= BOUNCE_KEEP ||
+	    c->bytes + ((size_t)1 << (BOUNCE_MIN_SHIFT + k)) > BOUNCE_KEEP_BYTES) {
 		free(p);
 		return;
 	}
 	f->next = c->free[k];
 	c->free[k] = f;
 	c->count[k]++;
+	c->bytes += (size_t)1 << (BOUNCE_MIN_SHIFT + k);
 }
 
 static void crypt_job_share(struct spread *s, unsigned i)
