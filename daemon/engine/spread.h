@@ -6,34 +6,27 @@
  * as many other workers as can be useful, then takes shares itself; the
  * helpers take what is left when their loops come round. Shares are
  * handed out with an atomic counter, so a busy helper costs nothing: the
- * owner simply does more of them. `done` runs on the owner once every
- * share has run and no helper holds the spread any more.
+ * owner simply does more of them, and `done` runs on the owner as soon as
+ * the last share has run, without waiting for a helper that came late.
  */
 #ifndef ULVM_ENGINE_SPREAD_H
 #define ULVM_ENGINE_SPREAD_H
 
-#include <stdatomic.h>
-
-struct worker;
+struct spread_state;
 
 struct spread {
-	/* Filled by the caller. */
 	unsigned shares; /* at least 1 */
 	/* Does share `i` on any worker; must not use the worker's ring. */
 	void (*run)(struct spread *s, unsigned i);
-	/* On the owner worker, once, after every share ran. May free `s`. */
+	/* On the owner worker, once, after every share ran. May free `s`:
+	 * helpers that come later only see the spread's own state. */
 	void (*done)(struct spread *s);
-
-	/* Private. */
-	struct worker *owner;
-	atomic_uint next;    /* next share to hand out */
-	atomic_uint holders; /* owner + helpers still holding the spread */
 };
 
-/* Runs the shares of `s` and then s->done. On a worker with other workers
- * idle, done usually runs later (from the owner's loop); with one worker,
- * one share, or off the workers, everything runs before spread_start
- * returns. `s` must stay valid until done. */
+/* Runs the shares of `s` and then s->done. With other workers, done
+ * usually runs later (from the owner's loop); with one worker, one share,
+ * or off the workers, everything runs before spread_start returns. `s`
+ * must stay valid until done. */
 void spread_start(struct spread *s);
 
 #endif

@@ -236,7 +236,6 @@ struct crypt_data_io {
 	struct io *io;
 	void *bounce;
 	bool decrypted; /* a read's second pass through end_io */
-	int error;
 };
 
 static void crypt_write_encrypted(struct crypt_job *j, int error)
@@ -333,7 +332,6 @@ static void crypt_read_decrypted(struct crypt_job *j, int error)
 	struct crypt_data_io *d = (struct crypt_data_io *)j;
 
 	d->decrypted = true;
-	d->error = error;
 	io_complete(d->io, error); /* back through crypt_end_io */
 }
 
