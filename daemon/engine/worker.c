@@ -37,6 +37,8 @@ struct worker {
 	struct uring_op efd_op;
 	pthread_mutex_t post_lock;
 	struct post *posts, *posts_tail;
+	/* worker_defer(): run at the end of the loop turn, own thread only. */
+	struct worker_deferred *deferred;
 	atomic_bool stopping;
 	bool cancel_sent;
 };
@@ -98,6 +100,27 @@ void worker_timer(struct worker *w, struct uring_timer *t, uint64_t ns)
 	t->ts.tv_sec = (long long)(ns / 1000000000ull);
 	t->ts.tv_nsec = (long long)(ns % 1000000000ull);
 	io_uring_prep_timeout(worker_sqe(w, &t->op), &t->ts, 0, 0);
+}
+
+void worker_defer(struct worker *w, struct worker_deferred *d)
+{
+	if (d->queued)
+		return;
+	d->queued = true;
+	d->next = w->deferred;
+	w->deferred = d;
+}
+
+/* Runs the deferred work, including work deferred while it runs. */
+static void run_deferred(struct worker *w)
+{
+	while (w->deferred) {
+		struct worker_deferred *d = w->deferred;
+
+		w->deferred = d->next;
+		d->queued = false;
+		d->fn(d);
+	}
 }
 
 static void arm_eventfd(struct worker *w)
@@ -186,6 +209,7 @@ static void *worker_main(void *arg)
 		}
 		if (atomic_load(&w->stopping) && w->pending <= 1) {
 			run_posts(w);
+			run_deferred(w);
 			if (w->pending <= 1)
 				break;
 		}
@@ -195,6 +219,7 @@ static void *worker_main(void *arg)
 			break;
 		}
 		reap(w);
+		run_deferred(w);
 	}
 	current = NULL;
 	return NULL;

@@ -23,6 +23,13 @@ struct uring_op {
 	void (*done)(struct uring_op *op, int res);
 };
 
+/* Work for the end of the current loop turn (worker_defer()). */
+struct worker_deferred {
+	void (*fn)(struct worker_deferred *d);
+	struct worker_deferred *next;
+	bool queued;
+};
+
 struct uring_timer {
 	struct uring_op op;
 	struct __kernel_timespec ts;
@@ -56,6 +63,14 @@ void worker_post(struct worker *w, void (*fn)(void *arg), void *arg);
  * Never NULL: when the submission queue is full it is submitted first.
  * Must be called on worker `w`'s own thread. */
 struct io_uring_sqe *worker_sqe(struct worker *w, struct uring_op *op);
+
+/* Runs d->fn once at the end of the current loop turn: after every
+ * completion the worker reaped in this turn was handled, before it submits
+ * and sleeps. An export gathers what a turn produced (the replies of many
+ * completions) and writes it once, without a ring round trip. Queueing a
+ * queued `d` again does nothing. Must be called on worker `w`'s own thread;
+ * `d` must stay valid until fn has run. */
+void worker_defer(struct worker *w, struct worker_deferred *d);
 
 /* One-shot poll of `fd` for `events` (POLLIN...). */
 void worker_poll(struct worker *w, int fd, unsigned events, struct uring_op *op);

@@ -4,9 +4,10 @@
  * read as much as is there (payload of a large WRITE straight into its
  * buffer, everything else into rbuf), parse every complete message and
  * submit the ios; replies queue up and go out in one sendmsg at the end of
- * the handler. Completions that arrive later queue their replies and arm a
- * NOP on the ring, so every reply finished in one loop turn leaves in one
- * sendmsg on the next. When the socket is full the rest waits for POLLOUT.
+ * the handler. Completions that arrive later queue their replies and ask
+ * the worker for an end-of-turn call (worker_defer), so every reply
+ * finished in one loop turn leaves in one sendmsg before the worker
+ * sleeps. When the socket is full the rest waits for POLLOUT.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -27,7 +28,7 @@
 
 static void on_readable(struct uring_op *op, int res);
 static void on_writable(struct uring_op *op, int res);
-static void on_flush(struct uring_op *op, int res);
+static void on_flush(struct worker_deferred *d);
 static void on_cancelled(struct uring_op *op, int res);
 
 struct nbd_conn *nbd_conn_new(int fd)
@@ -46,7 +47,7 @@ struct nbd_conn *nbd_conn_new(int fd)
 	c->out_tail = &c->out_head;
 	c->rd_op.done = on_readable;
 	c->wr_op.done = on_writable;
-	c->flush_op.done = on_flush;
+	c->flush.fn = on_flush;
 	c->cancel_op.done = on_cancelled;
 	c->opener.kick = nbd_conn_kick;
 	c->opener.worker = c->w;
@@ -172,7 +173,7 @@ static void conn_maybe_free(struct nbd_conn *c)
 		}
 		return;
 	}
-	if (c->wr_armed || c->flush_armed || c->cancel_armed)
+	if (c->wr_armed || c->flush.queued || c->cancel_armed)
 		return;
 	conn_free(c);
 }
@@ -250,19 +251,14 @@ static void conn_send(struct nbd_conn *c)
 	}
 }
 
-/* Outside a handler (a completion from the ring, a kick): run on_flush on
- * the next loop turn, which sends every reply finished in this one with a
- * single sendmsg. A NOP costs no syscall: it rides on the worker's next
- * io_uring_enter. */
+/* Outside a handler (a completion from the ring, a kick): run on_flush at
+ * the end of this loop turn, which sends every reply finished in the turn
+ * with a single sendmsg, before the worker sleeps. */
 void nbd_conn_wake(struct nbd_conn *c)
 {
-	struct io_uring_sqe *sqe;
-
-	if (c->in_pump || c->flush_armed || (c->wr_armed && !c->dead))
+	if (c->in_pump || (c->wr_armed && !c->dead))
 		return;
-	sqe = worker_sqe(c->w, &c->flush_op);
-	io_uring_prep_nop(sqe);
-	c->flush_armed = true;
+	worker_defer(c->w, &c->flush);
 }
 
 void nbd_conn_queue(struct nbd_conn *c, struct out_chunk *ch)
@@ -485,11 +481,10 @@ static void on_writable(struct uring_op *op, int res)
 	pump_end(c);
 }
 
-static void on_flush(struct uring_op *op, int res)
+static void on_flush(struct worker_deferred *d)
 {
-	struct nbd_conn *c = container_of(op, struct nbd_conn, flush_op);
+	struct nbd_conn *c = container_of(d, struct nbd_conn, flush);
 
-	c->flush_armed = false;
 	c->in_pump = true;
 	pump_end(c);
 }

@@ -75,9 +75,11 @@ struct nbd_conn {
 	bool no_zeroes;	 /* client asked for NBD_FLAG_C_NO_ZEROES */
 	bool structured; /* NBD_OPT_STRUCTURED_REPLY acknowledged */
 
-	/* Ring operations in flight; the conn outlives all of them. */
-	struct uring_op rd_op, wr_op, flush_op, cancel_op;
-	bool rd_armed, wr_armed, flush_armed, cancel_armed;
+	/* Ring operations in flight; the conn outlives all of them, and its
+	 * end-of-turn flush (queued while flush.queued). */
+	struct uring_op rd_op, wr_op, cancel_op;
+	bool rd_armed, wr_armed, cancel_armed;
+	struct worker_deferred flush;
 	bool in_pump; /* inside a read/flush handler: it sends at its end */
 
 	/* Input: bytes [rstart, rend) of rbuf are unparsed. */
