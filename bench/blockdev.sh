@@ -5,7 +5,8 @@
 #   peer   loop over `nbdfuse` over `nbdkit file` (the usual NBD-as-file way)
 #   limit  a loop device straight on the image
 # Targets: ulvm >= 5x peer 4k IOPS; ulvm >= 30% of the limit's sequential
-# bandwidth. Other work on the machine makes the numbers noisy.
+# bandwidth. Other work on the machine makes the numbers noisy; the
+# servers' CPU time per io, printed last, much less so.
 #
 # Env: ULVM_BIN (set by bench/run), BENCH_SIZE (image, default 1G),
 # BENCH_RUNTIME (seconds per fio run, default 8). Needs root.
@@ -77,14 +78,32 @@ fio_run() {
 	esac
 }
 
+# cpu_ticks PID...: user+system clock ticks the processes have used.
+cpu_ticks() {
+	local pid sum=0
+	for pid in "$@"; do
+		sum=$((sum + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$sum"
+}
+
 jobs=("randread 4k 32" "randwrite 4k 32" "read 1M 8" "write 1M 8")
-declare -A result dio
-bench_dev() { # bench_dev NAME DEV
-	local j rw bs depth
-	dio[$1]=$(cat "/sys/block/$(basename "$2")/loop/dio" 2>/dev/null)
+declare -A result dio cpu
+# bench_dev NAME DEV [SERVER-PID...]: the servers' CPU time per io is
+# recorded too; unlike IOPS it hardly depends on what else the machine runs.
+bench_dev() {
+	local name=$1 dev=$2 j rw bs depth t0 iops
+	shift 2
+	dio[$name]=$(cat "/sys/block/$(basename "$dev")/loop/dio" 2>/dev/null)
 	for j in "${jobs[@]}"; do
 		read -r rw bs depth <<<"$j"
-		result[$1,$rw]=$(fio_run "$2" "$rw" "$bs" "$depth")
+		t0=$(cpu_ticks "$@")
+		result[$name,$rw]=$(fio_run "$dev" "$rw" "$bs" "$depth")
+		read -r iops _ <<<"${result[$name,$rw]}"
+		# fio ran ramp_time + runtime seconds; ticks are 1/CLK_TCK s.
+		[ $# -gt 0 ] && [ "${iops:-0}" -gt 0 ] &&
+			cpu[$name,$rw]=$(awk -v t=$(($(cpu_ticks "$@") - t0)) -v hz="$(getconf CLK_TCK)" \
+				-v n="$iops" -v s=$((runtime + 1)) 'BEGIN {printf "%.1f", t / hz * 1e6 / (n * s)}')
 	done
 }
 
@@ -92,7 +111,7 @@ bench_dev() { # bench_dev NAME DEV
 "$ULVM_BIN/ulvmd" || exit 1
 "$ULVM_BIN/dmsetup" create bench --table "0 $((bytes / 512)) linear $img 0" || exit 1
 wait_for -L "$ULVM_DEV_DIR/mapper/bench"
-bench_dev ulvm "$(readlink "$ULVM_DEV_DIR/mapper/bench")"
+bench_dev ulvm "$(readlink "$ULVM_DEV_DIR/mapper/bench")" "$(cat "$ULVM_RUN_DIR/ulvmd.pid")"
 "$ULVM_BIN/dmsetup" remove bench
 stop_ulvmd
 
@@ -105,7 +124,7 @@ nbdfuse_pid=$!
 wait_for -f "$T/fuse/disk"
 peer=$(losetup -f --show --direct-io=on "$T/fuse/disk" 2>/dev/null ||
 	losetup -f --show "$T/fuse/disk") || exit 1
-bench_dev peer "$peer"
+bench_dev peer "$peer" "$nbdkit_pid" "$nbdfuse_pid"
 stop_peer
 
 # limit: loop straight on the image
@@ -130,5 +149,10 @@ for j in "${jobs[@]}"; do
 	fi
 	awk -v a="$a" -v b="$b" -v c="$c" \
 		'BEGIN {printf " %9.2fx %9.0f%%\n", b ? a / b : 0, c ? 100 * a / c : 0}'
+done
+echo "server CPU per io (ulvmd; nbdkit + nbdfuse), microseconds:"
+for j in "${jobs[@]}"; do
+	read -r rw bs depth <<<"$j"
+	printf '  %-16s ulvm %8s   peer %8s\n' "$rw $bs" "${cpu[ulvm,$rw]:-?}" "${cpu[peer,$rw]:-?}"
 done
 echo "targets: 4k ulvm/peer >= 5x; sequential ulvm/limit >= 30%"
