@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine/engine.h"
 #include "engine/worker.h"
@@ -153,6 +154,7 @@ void md_put(struct mapped_device *md)
 	pthread_mutex_destroy(&md->io_lock);
 	pthread_cond_destroy(&md->io_cond);
 	pthread_cond_destroy(&md->event_cond);
+	pthread_cond_destroy(&md->close_cond);
 	free(md);
 }
 
@@ -262,7 +264,35 @@ void md_close(struct mapped_device *md, struct md_opener *o)
 			break;
 		}
 	}
+	pthread_cond_broadcast(&md->close_cond);
 	pthread_mutex_unlock(&md->io_lock);
+}
+
+/* The kernel sees a close of a dm device at once; ulvmd hears of a closed
+ * FUSE file (RELEASE comes after close(2) has returned) or a finished NBD
+ * client a moment later. So `dmsetup remove` right after the last user
+ * exits waits that moment rather than call the device busy. Stacked
+ * tables (holders) are not waited for: they go only by a table change. */
+#define CLOSE_GRACE_MS 1000
+
+static unsigned opens_after_grace(struct mapped_device *md)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += CLOSE_GRACE_MS / 1000;
+	until.tv_nsec += (long)(CLOSE_GRACE_MS % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&md->io_lock);
+	while (atomic_load(&md->open_count) && !atomic_load(&md->holders) &&
+	       pthread_cond_timedwait(&md->close_cond, &md->io_lock, &until) == 0)
+		;
+	unsigned opens = atomic_load(&md->open_count) + atomic_load(&md->holders);
+	pthread_mutex_unlock(&md->io_lock);
+	return opens;
 }
 
 void md_event(struct mapped_device *md)
@@ -326,6 +356,7 @@ int md_create(const char *name, const char *uuid, bool read_only, struct mapped_
 	pthread_mutex_init(&md->io_lock, NULL);
 	pthread_cond_init(&md->io_cond, NULL);
 	pthread_cond_init(&md->event_cond, NULL);
+	pthread_cond_init(&md->close_cond, NULL);
 
 	pthread_mutex_lock(&reg_lock);
 	struct mapped_device *other = md->uuid[0] ? uuid_owner(md->uuid) : NULL;
@@ -395,8 +426,8 @@ int md_remove(struct mapped_device *md, bool force)
 		pthread_mutex_unlock(&md->lock);
 		return err_set(ENODEV, "device '%s' is being removed", md->name);
 	}
-	unsigned opens = atomic_load(&md->open_count) + atomic_load(&md->holders);
-	if (opens && !force) {
+	unsigned opens = force ? 0 : opens_after_grace(md);
+	if (opens) {
 		pthread_mutex_unlock(&md->lock);
 		return err_set(EBUSY, "device '%s' is busy (open count %u)", md->name, opens);
 	}

@@ -94,6 +94,7 @@ struct mapped_device {
 	pthread_cond_t event_cond; /* under io_lock */
 
 	atomic_uint open_count;	   /* exports: NBD, FUSE, block device */
+	pthread_cond_t close_cond; /* under io_lock: open_count went down */
 	atomic_uint holders;	   /* tables of other devices stacked on it */
 	struct md_opener *openers; /* under io_lock */
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The FUSE file of a device, used directly: sized as the device, its bytes
 # are the image's (reads and writes at any offset, aligned or not),
-# fsync, fallocate zero-range/punch-hole, read-only devices, names that
+# fsync, fallocate zero-range/punch-hole, busy while open (a remove waits
+# for a close under way), read-only devices, names that
 # cannot be paths, and a daemon started with --attach=never.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/blockdev.sh"
@@ -40,7 +41,16 @@ expect_ok fallocate -z -o 65536 -l 131072 "$file"
 cmp -s <(bytes_at "$img" $((4096 * 512 + 65536)) 131072) <(head -c 131072 /dev/zero) ||
 	fail "zero-range did not zero the image"
 expect_ok fallocate -p -o 1048576 -l 1048576 "$file"
+# Open files keep the device: busy while one stays open; a remove issued
+# while the last one is being closed waits for that close (FUSE tells the
+# daemon after close(2) returns; the kernel's dm would see it at once).
+exec 3<"$file"
+expect_fail dmsetup remove f
+expect_match "$ERR" "busy" "remove of an open device file"
+(sleep 0.3; exec 3<&-) &
+exec 3<&-
 expect_ok dmsetup remove f
+wait
 
 # Read-only: the file is 0400, writes fail, the loop device is read-only.
 expect_ok dmsetup create ro -r --table "0 2048 linear $img 0"
