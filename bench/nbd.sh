@@ -7,7 +7,9 @@
 # BENCH_RUNTIME (seconds per fio run, default 5), BENCH_ROUNDS (default 3).
 # The servers take turns, round after round, and each keeps its best run:
 # on a shared machine other work only ever slows a run down, and taking
-# turns spreads a busy spell over all three servers instead of one.
+# turns spreads a busy spell over all three servers instead of one. The
+# servers' CPU time per io (all their threads, best run) hardly depends on
+# that load and is printed beside the 4k rates.
 # Targets: ulvm >= 1.5x nbdkit IOPS on 4k random read and write,
 # >= nbdkit on 1 MiB sequential read; < 64 MiB RSS with 100 idle devices.
 set -u
@@ -68,23 +70,36 @@ fio_run() {
 	esac
 }
 
-jobs=("randread 4k 32" "randwrite 4k 32" "read 1M 8")
-declare -A result
+# cpu_ns PID: CPU time of the process so far (threads that ended included:
+# nbdkit's connection threads), in ns.
+tick_ns=$((1000000000 / $(getconf CLK_TCK)))
+cpu_ns() {
+	awk -v t="$tick_ns" '{sub(/^.*\) /, ""); printf "%.0f\n", ($12 + $13) * t}' "/proc/$1/stat"
+}
 
-bench_server() { # bench_server NAME URI: runs every job, keeps the best
-	local j rw bs depth new old
+jobs=("randread 4k 32" "randwrite 4k 32" "read 1M 8")
+declare -A result cpu
+
+bench_server() { # bench_server NAME URI PID: runs every job, keeps the best
+	local j rw bs depth new old c0 us
 	for j in "${jobs[@]}"; do
 		read -r rw bs depth <<<"$j"
+		c0=$(cpu_ns "$3")
 		new=$(fio_run "$2" "$rw" "$bs" "$depth")
+		us=$(awk -v c="$(($(cpu_ns "$3") - c0))" -v n="${new%% *}" -v t="$runtime" \
+			'BEGIN {printf "%.1f", n ? c / 1000 / (n * t) : 0}')
 		old=${result[$1,$rw]:-0 0}
 		[ "${new%% *}" -gt "${old%% *}" ] 2>/dev/null && result[$1,$rw]=$new
+		awk -v a="$us" -v b="${cpu[$1,$rw]:-0}" 'BEGIN {exit !(a > 0 && (b == 0 || a < b))}' &&
+			cpu[$1,$rw]=$us
 	done
 }
 
 for _ in $(seq "$rounds"); do
 	"$ULVM_BIN/ulvmd" || exit 1
 	"$ULVM_BIN/dmsetup" create bench --table "0 $((bytes / 512)) linear $img 0" || exit 1
-	bench_server ulvm "nbd+unix:///bench?socket=$ULVM_RUN_DIR/nbd.sock"
+	bench_server ulvm "nbd+unix:///bench?socket=$ULVM_RUN_DIR/nbd.sock" \
+		"$(cat "$ULVM_RUN_DIR/ulvmd.pid")"
 	rss_after=$(awk '/VmRSS/ {print $2}' "/proc/$(cat "$ULVM_RUN_DIR/ulvmd.pid")/status")
 	stop_ulvmd
 
@@ -92,14 +107,14 @@ for _ in $(seq "$rounds"); do
 	nbdkit -f -U "$T/nbdkit.sock" --threads 16 file "$img" &
 	peer=$!
 	wait_socket "$T/nbdkit.sock"
-	bench_server nbdkit "nbd+unix:///?socket=$T/nbdkit.sock"
+	bench_server nbdkit "nbd+unix:///?socket=$T/nbdkit.sock" "$peer"
 	stop_peer
 
 	rm -f "$T/qemu.sock"
 	qemu-nbd -k "$T/qemu.sock" -f raw -t "$img" &
 	peer=$!
 	wait_socket "$T/qemu.sock"
-	bench_server qemu "nbd+unix:///?socket=$T/qemu.sock"
+	bench_server qemu "nbd+unix:///?socket=$T/qemu.sock" "$peer"
 	stop_peer
 done
 
@@ -113,6 +128,10 @@ for j in "${jobs[@]}"; do
 	if [ "$bs" = 4k ]; then
 		printf '%-22s %10s IOPS %10s IOPS %10s IOPS' "$rw $bs QD$depth" "$ui" "$ki" "$qi"
 		awk -v a="$ui" -v b="$ki" 'BEGIN {printf " %7.2fx\n", b ? a / b : 0}'
+		printf '%-22s %9s us/io %9s us/io %9s us/io' "  server CPU per io" "${cpu[ulvm,$rw]:-0}" \
+			"${cpu[nbdkit,$rw]:-0}" "${cpu[qemu,$rw]:-0}"
+		awk -v a="${cpu[ulvm,$rw]:-0}" -v b="${cpu[nbdkit,$rw]:-0}" \
+			'BEGIN {printf " %7.2fx\n", a ? b / a : 0}'
 	else
 		printf '%-22s %9s MiB/s %9s MiB/s %9s MiB/s' "$rw $bs QD$depth" "$ub" "$kb" "$qb"
 		awk -v a="$ub" -v b="$kb" 'BEGIN {printf " %7.2fx\n", b ? a / b : 0}'
