@@ -45,7 +45,16 @@ struct cfg_node {
 	struct cfg_value *v;	/* NULL for a section */
 	bool is_array;		/* written as [ ... ] even with one element */
 	unsigned n_items;	/* cfg_parse's count of the section's items */
+	/* Bit (key[0] & 63) of every child's key: cfg_find rejects a missing
+	 * key (most optional ones of an LV) without walking the section.
+	 * Whoever links a child in sets its bit (cfg_key_bit). */
+	uint64_t child_keys;
 };
+
+static inline uint64_t cfg_key_bit(const char *key)
+{
+	return 1ull << ((unsigned char)key[0] & 63);
+}
 
 struct cfg_tree {
 	struct arena arena;

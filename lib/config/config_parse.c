@@ -41,47 +41,70 @@ struct parser {
 	size_t index_cap, index_len;
 };
 
-/* isspace() of the C locale without a call per character: the tokenizer
- * looks at every byte of a metadata copy (100s of KiB in a big VG). */
-static bool is_space(char c)
+/* Character classes, one table lookup per byte: the tokenizer looks at
+ * every byte of a metadata copy (100s of KiB in a big VG). SPACE is
+ * isspace() of the C locale; WORD_END ends a bare word (blanks, '#', '=',
+ * '{', '}'); a NUL never reaches the table (the input ends before it). */
+enum { C_SPACE = 1, C_WORD_END = 2, C_DIGIT = 4 };
+
+#define SP (C_SPACE | C_WORD_END)
+static const unsigned char char_class[256] = {
+    ['\t'] = SP,     ['\n'] = SP,	 ['\v'] = SP,	     ['\f'] = SP,	 ['\r'] = SP,
+    [' '] = SP,	     ['#'] = C_WORD_END, ['='] = C_WORD_END, ['{'] = C_WORD_END, ['}'] = C_WORD_END,
+    ['0'] = C_DIGIT, ['1'] = C_DIGIT,	 ['2'] = C_DIGIT,    ['3'] = C_DIGIT,	 ['4'] = C_DIGIT,
+    ['5'] = C_DIGIT, ['6'] = C_DIGIT,	 ['7'] = C_DIGIT,    ['8'] = C_DIGIT,	 ['9'] = C_DIGIT,
+};
+#undef SP
+
+static inline bool is_class(char c, unsigned cls)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r');
+	return char_class[(unsigned char)c] & cls;
 }
 
 static bool is_digit(char c)
 {
-	return c >= '0' && c <= '9';
-}
-
-/* Bytes that end a bare word: blanks, '#', '=', '{' and '}'. */
-static bool ends_word(char c)
-{
-	return is_space(c) || c == '#' || c == '=' || c == '{' || c == '}';
+	return is_class(c, C_DIGIT);
 }
 
 /* Skips blanks and '#' comments, counting lines. */
 static void skip_space(struct parser *p)
 {
-	while (p->pos < p->end) {
-		char c = *p->pos;
+	const char *s = p->pos, *end = p->end;
+
+	while (s < end) {
+		char c = *s;
 		if (c == '#') {
-			while (p->pos < p->end && *p->pos != '\n')
-				p->pos++;
-		} else if (is_space(c)) {
+			const char *nl = memchr(s, '\n', (size_t)(end - s));
+			s = nl ? nl : end;
+		} else if (is_class(c, C_SPACE)) {
 			if (c == '\n')
 				p->line++;
-			p->pos++;
+			s++;
 		} else {
 			break;
 		}
 	}
+	p->pos = s;
 }
 
-/* Ends a quoted token starting at p->tb; a backslash skips the next
- * character only inside double quotes. Returns false when unterminated. */
-static bool scan_quoted(struct parser *p, char q)
+/* Counts the newlines in [s, e). */
+static int count_lines(const char *s, const char *e)
+{
+	int n = 0;
+
+	while (s < e && (s = memchr(s, '\n', (size_t)(e - s)))) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+/* scan_quoted's byte-by-byte walk, for a double-quoted string with a
+ * backslash or an unterminated one (kept out of line: it is rare). */
+static __attribute__((noinline)) bool scan_escaped(struct parser *p, char q)
 {
 	const char *s = p->tb + 1;
+
 	while (s < p->end && *s != q) {
 		if (q == '"' && *s == '\\' && s + 1 < p->end)
 			s++;
@@ -93,6 +116,23 @@ static bool scan_quoted(struct parser *p, char q)
 		return false;
 	p->te = s + 1;
 	return true;
+}
+
+/* Ends a quoted token starting at p->tb; a backslash skips the next
+ * character only inside double quotes. Returns false when unterminated. */
+static bool scan_quoted(struct parser *p, char q)
+{
+	const char *s = p->tb + 1;
+	const char *close = memchr(s, q, (size_t)(p->end - s));
+
+	/* The common case, no backslash before the closing quote: one memchr
+	 * finds the end. */
+	if (close && (q != '"' || !memchr(s, '\\', (size_t)(close - s)))) {
+		p->line += count_lines(s, close);
+		p->te = close + 1;
+		return true;
+	}
+	return scan_escaped(p, q);
 }
 
 /* Reads the next token; `prev` decides whether a value may start here. */
@@ -134,22 +174,28 @@ static int next_token(struct parser *p)
 		if (!scan_quoted(p, c))
 			return err_set(EINVAL, "config line %d: unterminated string", p->line);
 		break;
-	default:
+	default: {
+		/* Locals, not p->te: a char store may alias the parser's fields,
+		 * so the compiler would reload them at every byte. */
+		const char *e = p->te, *end = p->end;
 		if (values_allowed && (is_digit(c) || c == '+' || c == '-' || c == '.')) {
-			p->t = c == '.' ? TOK_FLOAT : TOK_INT;
-			while (p->te < p->end) {
-				if (*p->te == '.' && p->t != TOK_FLOAT)
-					p->t = TOK_FLOAT;
-				else if (!is_digit(*p->te))
+			enum tok t = c == '.' ? TOK_FLOAT : TOK_INT;
+			for (; e < end; e++) {
+				if (*e == '.' && t != TOK_FLOAT)
+					t = TOK_FLOAT;
+				else if (!is_digit(*e))
 					break;
-				p->te++;
 			}
+			p->t = t;
+			p->te = e;
 			break;
 		}
-		while (p->te < p->end && !ends_word(*p->te))
-			p->te++;
+		while (e < end && !is_class(*e, C_WORD_END))
+			e++;
+		p->te = e;
 		p->t = values_allowed ? TOK_STRING_BARE : TOK_IDENTIFIER;
 		break;
+	}
 	}
 	p->pos = p->te;
 	return 0;
@@ -223,11 +269,20 @@ static int parse_number(struct parser *p, struct cfg_value *v)
 	return 0;
 }
 
-/* scalar := integer | float | string */
-static int parse_scalar(struct parser *p, struct cfg_value **out)
+/* A parsed item and the first value it may hold, in one allocation: most
+ * items are `key = scalar`, and an arena_alloc each was a tenth of a parse.
+ * A section leaves the value unused. */
+struct item {
+	struct cfg_node node;
+	struct cfg_value first;
+};
+
+/* scalar := integer | float | string; into `slot` (zeroed) when given,
+ * else a new value. */
+static int parse_scalar(struct parser *p, struct cfg_value **out, struct cfg_value *slot)
 {
 	struct arena *a = &p->tree->arena;
-	struct cfg_value *v = arena_alloc(a, sizeof(*v));
+	struct cfg_value *v = slot ? slot : arena_alloc(a, sizeof(*v));
 	size_t n = (size_t)(p->te - p->tb);
 	int r;
 
@@ -263,8 +318,11 @@ static int parse_value(struct parser *p, struct cfg_node *n)
 	int r;
 
 	if (p->t != TOK_ARRAY_B) {
+		/* A key given again drops its old value: the slot is free. */
+		struct cfg_value *slot = &((struct item *)n)->first;
+		*slot = (struct cfg_value){0};
 		n->is_array = false;
-		if ((r = parse_scalar(p, &v)) < 0)
+		if ((r = parse_scalar(p, &v, slot)) < 0)
 			return r;
 		n->v = v;
 		return 0;
@@ -272,7 +330,7 @@ static int parse_value(struct parser *p, struct cfg_node *n)
 	if ((r = next_token(p)) < 0)
 		return r;
 	while (p->t != TOK_ARRAY_E) {
-		if ((r = parse_scalar(p, &v)) < 0)
+		if ((r = parse_scalar(p, &v, NULL)) < 0)
 			return r;
 		*tail = v;
 		tail = &v->next;
@@ -352,9 +410,11 @@ static struct cfg_node *child_node(struct parser *p, struct cfg_node *parent, co
 			if (p->index[i]->parent == parent && key_is(p->index[i], key, n))
 				return p->index[i];
 	}
-	struct cfg_node *c = arena_alloc(&p->tree->arena, sizeof(*c));
+	struct cfg_node *c =
+	    &((struct item *)arena_alloc(&p->tree->arena, sizeof(struct item)))->node;
 	c->key = arena_strndup(&p->tree->arena, key, n);
 	c->parent = parent;
+	parent->child_keys |= cfg_key_bit(c->key);
 	**tail = c;
 	*tail = &c->sib;
 	if (++parent->n_items == WALK_MAX + 1) /* from now on indexed: all of it */

@@ -4,6 +4,17 @@
 #include <errno.h>
 #include <string.h>
 
+/* strcmp(key, path[0..len)) == 0 without a call: path has no NUL before
+ * `len`, so a shorter key stops the loop at its NUL. */
+static inline bool key_matches(const char *key, const char *path, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && key[i] == path[i])
+		i++;
+	return i == len && key[len] == '\0';
+}
+
 const struct cfg_node *cfg_find(const struct cfg_node *sect, const char *path)
 {
 	const struct cfg_node *n = sect;
@@ -11,17 +22,19 @@ const struct cfg_node *cfg_find(const struct cfg_node *sect, const char *path)
 	while (n && *path) {
 		while (*path == '/')
 			path++;
-		const char *slash = strchr(path, '/');
-		size_t len = slash ? (size_t)(slash - path) : strlen(path);
+		const char *slash = strchrnul(path, '/');
+		size_t len = (size_t)(slash - path);
 		if (!len)
 			break;
+		if (!(n->child_keys & cfg_key_bit(path)))
+			return NULL;
 		/* First byte before the rest: the import asks ~15 keys of each of
 		 * 10,000 LV sections, most of them differing at once. */
 		const struct cfg_node *c = n->child;
-		while (c && (c->key[0] != path[0] || strncmp(c->key, path, len) || c->key[len]))
+		while (c && !key_matches(c->key, path, len))
 			c = c->sib;
 		n = c;
-		path += len;
+		path = slash;
 	}
 	return n == sect ? NULL : n;
 }
@@ -114,6 +127,7 @@ static struct cfg_node *add_node(struct cfg_tree *t, struct cfg_node *parent, co
 		pp = &(*pp)->sib;
 	n->key = arena_strdup(&t->arena, key);
 	n->parent = parent;
+	parent->child_keys |= cfg_key_bit(n->key);
 	*pp = n;
 	return n;
 }

@@ -57,9 +57,11 @@ uint64_t mda_max_text(const struct mda_header *h);
 uint64_t mda_place(const struct mda_header *h, uint64_t len);
 /* Writes `len` bytes of text (its NUL included) into the circular buffer at
  * mda_place(), zero-padding each piece to 512 bytes; fills `out` with the
- * location and checksum. No header is touched (commit protocol step 1). */
+ * location and `checksum`, the caller's lvm_crc of the text (computed once
+ * for all the copies of a commit). No header is touched (commit protocol
+ * step 1). */
 int mda_write_text(int fd, const char *dev, const struct mda_header *h, const char *text,
-		   size_t len, struct raw_locn *out);
+		   size_t len, uint32_t checksum, struct raw_locn *out);
 /* Reads the text a raw_locn points at (wrap-aware) into a malloc'd buffer
  * the caller frees; checks its checksum. Returns 0 or -EINVAL ("checksum
  * mismatch") / -EIO with a message. */

@@ -9,7 +9,8 @@
 #define COMMENT_TAB 6
 
 /* sb_add with the common case (room left) inline: export appends ~10
- * pieces per line. Keeps the strbuf NUL-terminated, as sb_add does. */
+ * pieces per line. Unlike sb_add it leaves the NUL out (room for it is
+ * kept): each line ends with put_end, which writes it once. */
 static inline void put(struct strbuf *sb, const char *s, size_t n)
 {
 	if (sb->cap - sb->len <= n) {
@@ -18,6 +19,16 @@ static inline void put(struct strbuf *sb, const char *s, size_t n)
 	}
 	memcpy(sb->buf + sb->len, s, n);
 	sb->len += n;
+}
+
+/* One last byte and the NUL. */
+static inline void put_end(struct strbuf *sb, char c)
+{
+	if (sb->cap - sb->len <= 1) {
+		sb_add(sb, &c, 1);
+		return;
+	}
+	sb->buf[sb->len++] = c;
 	sb->buf[sb->len] = 0;
 }
 
@@ -41,9 +52,15 @@ static bool format_simple(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	const char *lit = fmt, *p = fmt;
 
-	for (; (p = strchr(p, '%')); lit = ++p) {
+	/* Format strings are a few bytes between conversions: a loop, not
+	 * strchr and strlen calls. */
+	for (;; lit = ++p) {
 		int longs = 0;
+		while (*p && *p != '%')
+			p++;
 		put(sb, lit, (size_t)(p - lit));
+		if (!*p)
+			return true;
 		for (p++; *p == 'l' && longs < 2; p++)
 			longs++;
 		if (*p == '%') {
@@ -67,8 +84,6 @@ static bool format_simple(struct strbuf *sb, const char *fmt, va_list ap)
 			return false;
 		}
 	}
-	put(sb, lit, strlen(lit));
-	return true;
 }
 
 static void format_any(struct strbuf *sb, const char *fmt, va_list ap)
@@ -119,15 +134,14 @@ static void vline(struct text_out *o, const char *comment, const char *fmt, va_l
 		/* LVM lines comments up at the 6th tab stop when it can. */
 		int i = (int)n + 8 * o->indent;
 		i = i / 8 + 1;
-		do
-			sb_add(file, "\t", 1);
-		while (++i < COMMENT_TAB);
-		sb_puts(file, comment);
+		size_t n_tabs = i < COMMENT_TAB ? (size_t)(COMMENT_TAB - i) : 1; /* at least one */
+		put(file, tabs, n_tabs);
+		put(file, comment, strlen(comment));
 	}
 	if (raw)
-		put(raw, "\n", 1);
+		put_end(raw, '\n');
 	if (file)
-		put(file, "\n", 1);
+		put_end(file, '\n');
 }
 
 void out_line(struct text_out *o, const char *comment, const char *fmt, ...)

@@ -54,16 +54,23 @@ bool uuid_char_valid(char c)
 	       c == '!' || c == '#';
 }
 
+/* uuid_char_valid as a table (1), with '-' (2) apart: an import parses
+ * two UUIDs a byte at a time per LV. */
+static const unsigned char uuid_class[256] = {
+    ['0' ... '9'] = 1, ['a' ... 'z'] = 1, ['A' ... 'Z'] = 1, ['!'] = 1, ['#'] = 1, ['-'] = 2,
+};
+
 int uuid_parse(const char *text, char out[UUID_LEN + 1])
 {
 	int n = 0;
 
-	for (const char *s = text; *s; s++) {
-		if (*s == '-')
+	for (const unsigned char *s = (const unsigned char *)text; *s; s++) {
+		unsigned char cls = uuid_class[*s];
+		if (cls == 2)
 			continue;
-		if (n == UUID_LEN || !uuid_char_valid(*s))
+		if (n == UUID_LEN || !cls)
 			return err_set(EINVAL, "invalid uuid '%s'", text);
-		out[n++] = *s;
+		out[n++] = (char)*s;
 	}
 	if (n != UUID_LEN)
 		return err_set(EINVAL, "uuid '%s' does not have 32 characters", text);

@@ -1,6 +1,7 @@
 /* Unit tests for lib/config: every lexical quirk of formats.md §3.1 and a
  * write/parse round trip. */
 #include "config/config.h"
+#include "util/error.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -141,8 +142,47 @@ static void test_big_section(void)
 	sb_release(&sb);
 }
 
+/* The tokenizer's fast paths (memchr over quoted strings, the class
+ * table), the value slot a node carries and cfg_find's key mask. */
+static void test_fast_paths(void)
+{
+	const char text[] = "# c\n"
+			    "a = \"x\ny\"\n"		/* a newline inside quotes counts */
+			    "b = \"p\\\"q\"\n"		/* escaped quote: the slow walk */
+			    "c = 'r\\'\n"		/* no escapes in single quotes */
+			    "d = 1 d = \"two\" d = 3\n" /* the slot is reused */
+			    "e = [\"u\", 4] e = 5\n"
+			    "s { k = 1 }\n"
+			    "bad = [1 2]\n";
+	const char *s;
+	int64_t i;
+
+	assert(!cfg_parse(text, sizeof(text) - 1));
+	assert(strstr(err_msg(), "line 9")); /* lines counted through the strings */
+	struct cfg_tree *t = cfg_parse(text, strlen(text) - strlen("bad = [1 2]\n"));
+	assert(t);
+	assert(cfg_get_str(&t->root, "a", &s) == 0 && !strcmp(s, "x\ny"));
+	assert(cfg_get_str(&t->root, "b", &s) == 0 && !strcmp(s, "p\"q"));
+	assert(cfg_get_str(&t->root, "c", &s) == 0 && !strcmp(s, "r\\"));
+	assert(cfg_get_int(&t->root, "d", &i) == 0 && i == 3);
+	assert(cfg_get_int(&t->root, "e", &i) == 0 && i == 5);
+	assert(!cfg_find(&t->root, "x") && !cfg_find(&t->root, "s/kk") &&
+	       !cfg_find(&t->root, "s/j") && !cfg_find(&t->root, "dd"));
+	assert(cfg_get_int(&t->root, "s/k", &i) == 0 && i == 1);
+	cfg_free(t);
+
+	/* Builders set the mask too. */
+	t = cfg_new();
+	struct cfg_node *g = cfg_add_section(t, &t->root, "g");
+	assert(!cfg_find(&t->root, "g/z"));
+	cfg_add_int(t, g, "z", 7);
+	assert(cfg_get_int(&t->root, "g/z", &i) == 0 && i == 7);
+	cfg_free(t);
+}
+
 int main(void)
 {
+	test_fast_paths();
 	test_big_section();
 	test_scalars();
 	test_errors();
