@@ -54,7 +54,11 @@ import struct
 with open('$a','rb') as f:
     f.seek(4096); h=f.read(512)
 print(4096 + struct.unpack_from('<Q', h, 40)[0] + 20)")
-printf 'X' | dd of="$A" bs=1 seek="$off" conv=notrunc status=none
+# A byte that is surely different from the one there (a random uuid
+# character may well be an X).
+was=$(dd if="$A" bs=1 skip="$off" count=1 status=none)
+[ "$was" = X ] && bad=Y || bad=X
+printf '%s' "$bad" | dd of="$A" bs=1 seek="$off" conv=notrunc status=none
 out2=$("$LVMDUMP" read "$A" "$B" 2>"$T/err") || fail "read with a damaged copy failed"
 expect_eq "$out2" "$out" "VG read beside a damaged copy"
 expect_match "$(cat "$T/err")" "checksum mismatch" "warning on the damaged copy"
