@@ -123,6 +123,10 @@ struct lvm_dev {
 	 * lvm_scan_release): what the scan read, for lvm_vg_read to take
 	 * while unchanged (vg_read_cached). */
 	struct mda_copy *copies;
+	/* The scan's descriptor of a PV, kept until lvm_scan_release: the
+	 * last close of a block device drops its page cache, and the
+	 * command reads the same sectors again to commit (-1: none). */
+	int hold_fd;
 };
 
 struct lvm_lock; /* lock.c */

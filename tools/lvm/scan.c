@@ -38,6 +38,7 @@ static void add_path(struct lvm_ctx *ctx, const char *path, unsigned *cap)
 			memcpy(d, ctx->devs, ctx->n_devs * sizeof(*d));
 		ctx->devs = d;
 	}
+	ctx->devs[ctx->n_devs].hold_fd = -1;
 	ctx->devs[ctx->n_devs++].path = arena_strdup(&ctx->arena, path);
 }
 
@@ -127,7 +128,10 @@ static void read_one(struct lvm_ctx *ctx, struct lvm_dev *d)
 			}
 		}
 	}
-	close(fd);
+	if (d->is_pv && d->hold_fd < 0)
+		d->hold_fd = fd;
+	else
+		close(fd);
 }
 
 /* PVs without metadata text of their own belong to the VG whose text lists
@@ -153,6 +157,11 @@ static void resolve_mdaless(struct lvm_ctx *ctx)
 
 void lvm_scan_release(struct lvm_ctx *ctx)
 {
+	for (unsigned i = 0; i < ctx->n_devs; i++)
+		if (ctx->devs[i].hold_fd >= 0) {
+			close(ctx->devs[i].hold_fd);
+			ctx->devs[i].hold_fd = -1;
+		}
 	for (unsigned i = 0; i < ctx->n_devs; i++)
 		for (unsigned m = 0; ctx->devs[i].copies && m < LABEL_MAX_AREAS; m++) {
 			free(ctx->devs[i].copies[m].text);
