@@ -49,10 +49,12 @@ table_reloads d9
 
 # Status counts an io while it waits; suspend releases it at once and the
 # io still completes with the right data.
-expect_ok dmsetup create slow --table "0 8192 delay $img 0 5000"
+# The delay is long and the poll patient: under load (ASan, a busy
+# machine) the python client may take seconds to connect and send.
+expect_ok dmsetup create slow --table "0 8192 delay $img 0 60000"
 nbdpy slow "assert h.pread(4096, 0) == open('$img', 'rb').read()[:4096]" &
 reader=$!
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	[ "$(dmsetup status slow)" = "0 8192 delay 1 0 0" ] && break
 	sleep 0.1
 done
