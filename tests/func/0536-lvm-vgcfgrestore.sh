@@ -65,4 +65,18 @@ seq1=$(vgs --noheadings -o vg_seqno vg | tr -d ' ')
 expect_ok vgck vg
 grep -q "Created \*after\* executing 'vgcfgrestore -f $arch vg'" "$ULVM_SYSTEM_DIR/backup/vg" ||
 	fail "backup not rewritten after the restore"
+
+# Archive numbers go on from the VG's highest, which ulvm remembers
+# instead of reading the folder each time; a file that appeared behind
+# its back (another tool, a hand-made copy) must still count.
+highest() { ls "$ULVM_SYSTEM_DIR"/archive/vg_*.vg | sed 's/.*vg_0*\([0-9][0-9]*\)-.*/\1/' | sort -n | tail -1; }
+expect_ok lvcreate -an -L 8M -n n1 vg
+h=$(highest)
+expect_ok lvcreate -an -L 8M -n n2 vg
+expect_eq "$(highest)" "$((h + 1))" "archive number after a remembered one"
+touch "$ULVM_SYSTEM_DIR/archive/vg_00090-1.vg"
+expect_ok lvremove -y vg/n1
+expect_eq "$(highest)" "91" "archive number after a foreign archive"
+expect_ok lvremove -y vg/n2
+expect_eq "$(highest)" "92" "archive number after that"
 pass

@@ -7,7 +7,6 @@
  * With -t nothing is written. The test hook ULVM_TEST_CRASH_AFTER=write or
  * =precommit ends the process (status 99) right after that step, as a
  * machine dying there would. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -180,30 +179,6 @@ static int write_file(const char *path, const char *head, const char *body, size
 	return 0;
 }
 
-/* Next free NNNNN among archive/VG_NNNNN-*.vg. */
-static unsigned next_index(const char *dir, const char *vgname)
-{
-	DIR *d = opendir(dir);
-	size_t nl = strlen(vgname);
-	unsigned next = 0;
-	struct dirent *e;
-
-	/* By hand, not sscanf: the folder keeps an archive per change. */
-	while (d && (e = readdir(d))) {
-		const char *p = e->d_name + nl + 1;
-		unsigned i = 0, digits = 0;
-		if (strncmp(e->d_name, vgname, nl) || e->d_name[nl] != '_')
-			continue;
-		for (; digits < 5 && *p >= '0' && *p <= '9'; p++, digits++)
-			i = i * 10 + (unsigned)(*p - '0');
-		if (digits && i >= next)
-			next = i + 1;
-	}
-	if (d)
-		closedir(d);
-	return next;
-}
-
 static void archive(struct lvm_ctx *ctx, const struct vg *vg)
 {
 	for (struct archive_text *a = pending; a; a = a->next) {
@@ -216,10 +191,13 @@ static void archive(struct lvm_ctx *ctx, const struct vg *vg)
 		mkdir(dir, 0700);
 		if (getrandom(&rnd, sizeof(rnd), 0) < 0)
 			rnd = (unsigned)time(NULL);
-		snprintf(path, sizeof(path), "%s/%s_%05u-%u.vg", dir, a->name,
-			 next_index(dir, a->name), rnd & 0x7fffffff);
+		unsigned index = lvm_archive_next_index(dir, a->name);
+		snprintf(path, sizeof(path), "%s/%s_%05u-%u.vg", dir, a->name, index,
+			 rnd & 0x7fffffff);
 		if (write_file(path, a->head, a->body, a->body_len) < 0)
 			lvm_warn("Failed to archive volume group %s to %s.", a->name, path);
+		else
+			lvm_archive_note_index(dir, a->name, index);
 		lvm_archive_forget(ctx, vg);
 		return;
 	}

@@ -67,6 +67,11 @@ int lvm_vg_archive_prepare(struct lvm_ctx *ctx, struct vg *vg);
 void lvm_archive_forget(struct lvm_ctx *ctx, const struct vg *vg);
 void lvm_vgs_release_all(struct lvm_ctx *ctx);
 int lvm_vg_backup(struct lvm_ctx *ctx, const struct vg *vg);
+/* archive_index.c: the NNNNN for the next archive of `vgname` in folder
+ * `dir`, and the note, after writing archive `index`, that spares the
+ * next call reading the folder. */
+unsigned lvm_archive_next_index(const char *dir, const char *vgname);
+void lvm_archive_note_index(const char *dir, const char *vgname, unsigned index);
 
 /* activate.c: LVs as mapped devices in ulvmd. */
 int lvm_lv_activate(struct lvm_ctx *ctx, const struct lv *lv);
