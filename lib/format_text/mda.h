@@ -63,9 +63,11 @@ uint64_t mda_place(const struct mda_header *h, uint64_t len);
 int mda_write_text(int fd, const char *dev, const struct mda_header *h, const char *text,
 		   size_t len, uint32_t checksum, struct raw_locn *out);
 /* Reads the text a raw_locn points at (wrap-aware) into a malloc'd buffer
- * the caller frees; checks its checksum. Returns 0 or -EINVAL ("checksum
- * mismatch") / -EIO with a message. */
+ * the caller frees; checks its checksum. `known`, when not NULL, is a text
+ * already checked against rl's size and checksum (another PV's copy): the
+ * same bytes need no CRC. Returns 0 or -EINVAL ("checksum mismatch") /
+ * -EIO with a message. */
 int mda_read_text(int fd, const char *dev, const struct mda_header *h, const struct raw_locn *rl,
-		  char **text);
+		  const char *known, char **text);
 
 #endif

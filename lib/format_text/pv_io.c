@@ -168,6 +168,12 @@ static int peek_text(const char *text, size_t len, char *name, size_t name_size,
 void mda_copy_read(int fd, const char *dev, const struct pv_label *l, unsigned i,
 		   struct mda_copy *c)
 {
+	mda_copy_read_like(fd, dev, l, i, NULL, c);
+}
+
+void mda_copy_read_like(int fd, const char *dev, const struct pv_label *l, unsigned i,
+			const struct mda_copy *like, struct mda_copy *c)
+{
 	memset(c, 0, sizeof(*c));
 	if (mda_header_read(fd, dev, l->mdas[i].offset, &c->hdr) < 0) {
 		format_text_warnf("%s", err_msg());
@@ -177,7 +183,11 @@ void mda_copy_read(int fd, const char *dev, const struct pv_label *l, unsigned i
 	const struct raw_locn *rl = &c->hdr.slot[0];
 	if (!rl->offset || (rl->flags & RAW_LOCN_IGNORED))
 		return;
-	if (mda_read_text(fd, dev, &c->hdr, rl, &c->text) < 0) {
+	const struct raw_locn *known =
+	    like && like->has_text && like->text ? &like->hdr.slot[0] : NULL;
+	if (known && (known->size != rl->size || known->checksum != rl->checksum))
+		known = NULL;
+	if (mda_read_text(fd, dev, &c->hdr, rl, known ? like->text : NULL, &c->text) < 0) {
 		format_text_warnf("%s", err_msg());
 		return;
 	}

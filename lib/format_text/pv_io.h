@@ -41,6 +41,11 @@ struct mda_copy {
  * problems are left in the flags and reported through format_text_warn. */
 void mda_copy_read(int fd, const char *dev, const struct pv_label *l, unsigned i,
 		   struct mda_copy *c);
+/* The same, `like` (NULL or a copy read before, usually from another PV of
+ * the VG) sparing the CRC when the text is the same: a command reads the
+ * text from every PV. */
+void mda_copy_read_like(int fd, const char *dev, const struct pv_label *l, unsigned i,
+			const struct mda_copy *like, struct mda_copy *c);
 
 /* Where warnings go (default: stderr, "  WARNING: ...\n" as LVM prints). */
 extern void (*format_text_warn)(const char *msg);

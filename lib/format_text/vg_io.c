@@ -37,9 +37,9 @@ static void scanned_release(struct scanned *s, unsigned n, bool close_fds)
 /* Copy `m` of a device into `c`: the scan's `cached` copy, whose text it
  * takes over, when the mda header read now still is the one that copy
  * came with (LVM2 too skips rereading metadata whose header is unchanged);
- * else read from the device. */
+ * else read from the device (`like`: an earlier copy with text). */
 static void copy_read(int fd, const char *dev, const struct pv_label *l, unsigned m,
-		      struct mda_copy *cached, struct mda_copy *c)
+		      struct mda_copy *cached, const struct mda_copy *like, struct mda_copy *c)
 {
 	struct mda_header h;
 
@@ -50,7 +50,7 @@ static void copy_read(int fd, const char *dev, const struct pv_label *l, unsigne
 		cached->text = NULL;
 		return;
 	}
-	mda_copy_read(fd, dev, l, m, c);
+	mda_copy_read_like(fd, dev, l, m, like, c);
 }
 
 /* Opens and reads every labelled device; unlabelled ones get fd -1.
@@ -59,6 +59,7 @@ static struct scanned *scan(const char *const *devs, struct mda_copy *const *cac
 			    bool writable)
 {
 	struct scanned *s = calloc(n ? n : 1, sizeof(*s));
+	const struct mda_copy *like = NULL; /* spares the CRC of identical copies */
 	if (!s) {
 		err_set(ENOMEM, "out of memory");
 		return NULL;
@@ -75,9 +76,13 @@ static struct scanned *scan(const char *const *devs, struct mda_copy *const *cac
 			s[i].fd = -1;
 			continue;
 		}
-		for (unsigned m = 0; m < s[i].label.n_mdas; m++)
+		for (unsigned m = 0; m < s[i].label.n_mdas; m++) {
 			copy_read(s[i].fd, devs[i], &s[i].label, m,
-				  cached && cached[i] ? &cached[i][m] : NULL, &s[i].copies[m]);
+				  cached && cached[i] ? &cached[i][m] : NULL, like,
+				  &s[i].copies[m]);
+			if (s[i].copies[m].has_text)
+				like = &s[i].copies[m];
+		}
 	}
 	return s;
 }

@@ -106,7 +106,9 @@ static void add_devices_arg(struct lvm_ctx *ctx, unsigned *cap)
 	}
 }
 
-static void read_one(struct lvm_ctx *ctx, struct lvm_dev *d)
+/* `*like`: the last copy read with text, whose bytes spare the CRC of an
+ * identical copy on this device. */
+static void read_one(struct lvm_ctx *ctx, struct lvm_dev *d, const struct mda_copy **like)
 {
 	int fd = open(d->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -117,10 +119,11 @@ static void read_one(struct lvm_ctx *ctx, struct lvm_dev *d)
 		d->copies = arena_alloc(&ctx->arena, LABEL_MAX_AREAS * sizeof(*d->copies));
 		for (unsigned m = 0; m < d->label.n_mdas; m++) {
 			struct mda_copy c;
-			mda_copy_read(fd, d->path, &d->label, m, &c);
+			mda_copy_read_like(fd, d->path, &d->label, m, *like, &c);
 			d->copies[m] = c;
 			if (!c.has_text)
 				continue;
+			*like = &d->copies[m];
 			d->mdas_with_text++;
 			if (!d->vgname || c.seqno > d->seqno) {
 				d->vgname = arena_strdup(&ctx->arena, c.vgname);
@@ -189,8 +192,9 @@ int lvm_scan(struct lvm_ctx *ctx)
 	/* Damage is reported once, by the read that uses the copy. */
 	format_text_warn = quiet_warn;
 	bool mdaless = false;
+	const struct mda_copy *like = NULL;
 	for (unsigned i = 0; i < ctx->n_devs; i++) {
-		read_one(ctx, &ctx->devs[i]);
+		read_one(ctx, &ctx->devs[i], &like);
 		mdaless |= ctx->devs[i].is_pv && !ctx->devs[i].mdas_with_text;
 	}
 	format_text_warn = saved;
