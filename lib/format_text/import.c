@@ -256,6 +256,17 @@ static int import_vg(struct vg *vg, const struct cfg_node *sn)
 	return vg_validate(vg);
 }
 
+/* Whether a segment of a type ulvm does not model points into the tree.
+ * Everything else was copied into the VG's arena. */
+static bool keeps_raw_sections(const struct vg *vg)
+{
+	for (const struct lv *lv = vg->lvs; lv; lv = lv->next)
+		for (const struct lv_seg *seg = lv->segs; seg; seg = seg->next)
+			if (seg->raw)
+				return true;
+	return false;
+}
+
 struct vg *vg_import(const char *text, size_t len)
 {
 	struct cfg_tree *t = cfg_parse(text, len);
@@ -292,6 +303,10 @@ struct vg *vg_import(const char *text, size_t len)
 		vg_free(vg);
 		errno = -r;
 		return NULL;
+	}
+	if (!keeps_raw_sections(vg)) {
+		cfg_free(t);
+		vg->cft = NULL;
 	}
 	return vg;
 }

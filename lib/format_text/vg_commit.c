@@ -163,20 +163,23 @@ static int sync_pvs(struct vg *vg)
 }
 
 /* Gives `sb` room for an export of `vg` up front: growing a 100s-of-KiB
- * text by doubling copied it over and over. A guess on the high side (an
- * LV takes ~250 bytes raw, ~350 in file form); pages never written cost
- * nothing. */
-static void presize(struct strbuf *sb, const struct vg *vg)
+ * text by doubling copied it over and over. A guess on the high side (a
+ * linear LV takes ~280 bytes raw, ~390 in file form: `file` scales it by
+ * 3/2) but not far above: the exports reuse the heap the parse freed, and
+ * a buffer that does not fit there lands on fresh pages. */
+static void presize(struct strbuf *sb, const struct vg *vg, bool file)
 {
 	size_t cap = 8192;
 
 	for (const struct pv *pv = vg->pvs; pv; pv = pv->next)
-		cap += 1024;
-	for (const struct lv *lv = vg->lvs; lv; lv = lv->next) {
 		cap += 512;
+	for (const struct lv *lv = vg->lvs; lv; lv = lv->next) {
+		cap += 320;
 		for (const struct lv_seg *seg = lv->segs; seg; seg = seg->next)
-			cap += 256 + 64 * seg->area_count;
+			cap += 128 + 32 * seg->area_count;
 	}
+	if (file)
+		cap += cap / 2;
 	sb->buf = malloc(cap);
 	if (!sb->buf)
 		abort();
@@ -199,8 +202,8 @@ int vg_write(struct vg *vg, const char *cmdline)
 	else
 		snprintf(desc, sizeof(desc), "Write[%u] from %s.", vg->write_count, cmdline);
 	struct export_opts opts = {.form = TEXT_RAW, .description = desc, .when = time(NULL)};
-	presize(&text, vg);
-	presize(&body, vg);
+	presize(&text, vg, false);
+	presize(&body, vg, true);
 	if ((r = vg_export2(vg, &opts, &text, &body)) < 0)
 		goto out;
 	free(vg->file_body);

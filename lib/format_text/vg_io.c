@@ -119,6 +119,19 @@ static int best_copy(struct scanned *s, unsigned n, const char **vgname,
 	return 0;
 }
 
+/* Frees the texts other than `best` (attach needs only their headers and
+ * seqnos) so that the parse of `best` reuses their memory: fresh pages
+ * cost more than parsing them. */
+static void drop_other_texts(struct scanned *s, unsigned n, const struct mda_copy *best)
+{
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned m = 0; m < LABEL_MAX_AREAS; m++)
+			if (&s[i].copies[m] != best) {
+				free(s[i].copies[m].text);
+				s[i].copies[m].text = NULL;
+			}
+}
+
 /* Ties the scanned devices to the PVs of the VG and counts stale copies. */
 static void attach(struct vg *vg, struct scanned *s, unsigned n, const struct mda_copy *best)
 {
@@ -174,6 +187,7 @@ struct vg *vg_read_cached(const char *const *devs, struct mda_copy *const *cache
 		errno = -r;
 		goto fail;
 	}
+	drop_other_texts(s, n_devs, best);
 	if (!(vg = vg_import(best->text, best->hdr.slot[0].size)))
 		goto fail;
 	attach(vg, s, n_devs, best);
