@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,22 @@ static int peek_text(const char *text, size_t len, char *name, size_t name_size,
 	}
 	cfg_free(t);
 	return r;
+}
+
+void mda_text_prefetch(int fd, const struct pv_label *l, unsigned i)
+{
+	struct mda_header h;
+
+	if (mda_header_read(fd, "", l->mdas[i].offset, &h) < 0)
+		return;
+	const struct raw_locn *rl = &h.slot[0];
+	if (!rl->offset || (rl->flags & RAW_LOCN_IGNORED) || rl->offset >= h.size)
+		return;
+	uint64_t first = rl->offset + rl->size > h.size ? h.size - rl->offset : rl->size;
+	posix_fadvise(fd, (off_t)(h.start + rl->offset), (off_t)first, POSIX_FADV_WILLNEED);
+	if (first < rl->size) /* wrapped round the end of the area */
+		posix_fadvise(fd, (off_t)(h.start + MDA_HEADER_SIZE), (off_t)(rl->size - first),
+			      POSIX_FADV_WILLNEED);
 }
 
 void mda_copy_read(int fd, const char *dev, const struct pv_label *l, unsigned i,

@@ -47,6 +47,11 @@ void mda_copy_read(int fd, const char *dev, const struct pv_label *l, unsigned i
 void mda_copy_read_like(int fd, const char *dev, const struct pv_label *l, unsigned i,
 			const struct mda_copy *like, struct mda_copy *c);
 
+/* Asks the kernel to read the text of mda `i` in the background (posix_fadvise
+ * WILLNEED), so that the reads of several devices overlap; reads only the
+ * mda header. Problems are left for mda_copy_read to report. */
+void mda_text_prefetch(int fd, const struct pv_label *l, unsigned i);
+
 /* Where warnings go (default: stderr, "  WARNING: ...\n" as LVM prints). */
 extern void (*format_text_warn)(const char *msg);
 void format_text_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
