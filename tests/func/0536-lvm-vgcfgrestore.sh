@@ -79,4 +79,15 @@ expect_ok lvremove -y vg/n1
 expect_eq "$(highest)" "91" "archive number after a foreign archive"
 expect_ok lvremove -y vg/n2
 expect_eq "$(highest)" "92" "archive number after that"
+
+# Where the last commit left each PV's text is remembered for the scan to
+# read ahead (text-hint/); a wrong or garbled hint changes nothing read.
+ls "$ULVM_RUN_DIR"/text-hint/* >/dev/null 2>&1 || fail "no text hint after a commit"
+for h in "$ULVM_RUN_DIR"/text-hint/*; do printf '4096 65536\nxx 12\n' >"$h"; done
+expect_eq "$(lvs --noheadings -o lv_name vg | tr -d ' ' | sort | tr '\n' ' ')" "gone keep " "LVs read with wrong text hints"
+expect_ok lvcreate -an -L 8M -n n3 vg
+hint="$ULVM_RUN_DIR/text-hint/$(printf '%s' "$a" | tr / '!')"
+[ -s "$hint" ] || fail "no text hint for $a"
+grep -q "^4096 65536" "$hint" && fail "the commit left the wrong text hint of $a"
+expect_ok vgck vg
 pass

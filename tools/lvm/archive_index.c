@@ -12,15 +12,11 @@
  * is read again. The hint only saves work: wrong or missing, the scan
  * decides. */
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "lvm_int.h"
-#include "ulvm/protocol.h"
 
 /* What the hint holds besides the number: the folder as it was. */
 static int folder_state(const char *dir, char *out, size_t size)
@@ -32,11 +28,6 @@ static int folder_state(const char *dir, char *out, size_t size)
 	snprintf(out, size, "%llu %llu %lld.%09ld", (unsigned long long)st.st_dev,
 		 (unsigned long long)st.st_ino, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	return 0;
-}
-
-static void hint_path(const char *vgname, char *out, size_t size)
-{
-	snprintf(out, size, "%s/archive-index/%s", ulvm_run_dir(), vgname);
 }
 
 /* Next free NNNNN among the VG's files, from the folder itself. */
@@ -65,19 +56,12 @@ static unsigned scan_index(const char *dir, const char *vgname)
 
 unsigned lvm_archive_next_index(const char *dir, const char *vgname)
 {
-	char path[4400], state[128], hint[160];
+	char state[128], hint[160];
 	unsigned last;
-	int n = -1;
 
-	hint_path(vgname, path, sizeof(path));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = (int)read(fd, hint, sizeof(hint) - 1);
-		close(fd);
-	}
-	if (n > 0 && folder_state(dir, state, sizeof(state)) == 0) {
+	if (lvm_run_hint_read("archive-index", vgname, hint, sizeof(hint)) > 0 &&
+	    folder_state(dir, state, sizeof(state)) == 0) {
 		size_t sl = strlen(state);
-		hint[n] = '\0';
 		if (!strncmp(hint, state, sl) && hint[sl] == ' ' &&
 		    sscanf(hint + sl, "%u", &last) == 1 && last < 99999)
 			return last + 1;
@@ -87,24 +71,11 @@ unsigned lvm_archive_next_index(const char *dir, const char *vgname)
 
 void lvm_archive_note_index(const char *dir, const char *vgname, unsigned index)
 {
-	char path[4400], state[128], line[160];
+	char state[128], line[160];
 
 	if (folder_state(dir, state, sizeof(state)) < 0)
 		return;
 	int len = snprintf(line, sizeof(line), "%s %u\n", state, index);
-	hint_path(vgname, path, sizeof(path));
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 && errno == ENOENT) {
-		char sub[4300];
-		snprintf(sub, sizeof(sub), "%s/archive-index", ulvm_run_dir());
-		mkdir(ulvm_run_dir(), 0755);
-		mkdir(sub, 0700);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	}
-	if (fd < 0)
-		return;
-	bool whole = write(fd, line, (size_t)len) == len;
-	close(fd);
-	if (!whole) /* a torn hint would fail the check anyway */
-		unlink(path);
+	if (len > 0 && (size_t)len < sizeof(line))
+		lvm_run_hint_write("archive-index", vgname, line, (size_t)len);
 }

@@ -251,6 +251,7 @@ int lvm_vg_commit(struct lvm_ctx *ctx, struct vg *vg)
 		return r;
 	}
 	vg->stale_mdas = 0;
+	lvm_text_hint_note(vg);
 	lvm_vg_backup(ctx, vg);
 	return 0;
 }

@@ -67,11 +67,19 @@ int lvm_vg_archive_prepare(struct lvm_ctx *ctx, struct vg *vg);
 void lvm_archive_forget(struct lvm_ctx *ctx, const struct vg *vg);
 void lvm_vgs_release_all(struct lvm_ctx *ctx);
 int lvm_vg_backup(struct lvm_ctx *ctx, const struct vg *vg);
+/* run_hint.c: $ULVM_RUN_DIR/FOLDER/NAME, a hint a command leaves for the
+ * next (read: its length, or -1 when there is none). */
+int lvm_run_hint_read(const char *folder, const char *name, char *buf, size_t size);
+void lvm_run_hint_write(const char *folder, const char *name, const char *text, size_t len);
 /* archive_index.c: the NNNNN for the next archive of `vgname` in folder
  * `dir`, and the note, after writing archive `index`, that spares the
  * next call reading the folder. */
 unsigned lvm_archive_next_index(const char *dir, const char *vgname);
 void lvm_archive_note_index(const char *dir, const char *vgname, unsigned index);
+/* text_hint.c: after a commit, where each PV's text now is; in the scan,
+ * a read-ahead of the text last committed on `device` (open as `fd`). */
+void lvm_text_hint_note(const struct vg *vg);
+void lvm_text_hint_prefetch(int fd, const char *device);
 
 /* activate.c: LVs as mapped devices in ulvmd. */
 int lvm_lv_activate(struct lvm_ctx *ctx, const struct lv *lv);

@@ -114,14 +114,17 @@ static void add_devices_arg(struct lvm_ctx *ctx, unsigned *cap)
  * first mda header of every device in the background, then each device's
  * headers say where its metadata text is and all the texts are asked for,
  * and only then is anything read: two waits in all instead of two per
- * device. */
+ * device, one when the text is where the last commit left it
+ * (text_hint.c), which is asked for with the labels. */
 #define HEAD_PREFETCH (PV_DEFAULT_MDA_START + MDA_HEADER_SIZE)
 
 static void open_one(struct lvm_dev *d)
 {
 	d->hold_fd = open(d->path, O_RDONLY | O_CLOEXEC);
-	if (d->hold_fd >= 0)
-		posix_fadvise(d->hold_fd, 0, HEAD_PREFETCH, POSIX_FADV_WILLNEED);
+	if (d->hold_fd < 0)
+		return;
+	posix_fadvise(d->hold_fd, 0, HEAD_PREFETCH, POSIX_FADV_WILLNEED);
+	lvm_text_hint_prefetch(d->hold_fd, d->path);
 }
 
 static void label_one(struct lvm_dev *d)
