@@ -62,7 +62,9 @@ int units_parse(const char *arg, struct units *u)
 	/* One letter exactly, as LVM2's strict mode. */
 	if (!s[0] || s[1] || !letter_factor(s[0]))
 		return err_set(EINVAL, "invalid units specification");
-	u->type = mult == 1 && custom == 0 ? s[0] : 'U';
+	/* LVM2 keeps the letter when the whole part is 1 ("1.5m" prints
+	 * "192.00m" for 288 MiB) and shows 'U' for any other multiple. */
+	u->type = mult == 1 ? s[0] : 'U';
 	if (strchr("hHrR", s[0])) {
 		u->type = s[0];
 		u->factor = 1;
@@ -70,7 +72,7 @@ int units_parse(const char *arg, struct units *u)
 	}
 	u->factor = custom != 0 ? (uint64_t)(custom * (double)letter_factor(s[0]))
 				: mult * letter_factor(s[0]);
-	return 0;
+	return u->factor ? 0 : err_set(EINVAL, "invalid units specification"); /* "0m" */
 }
 
 uint64_t units_factor_prefix(const char *s, const char **end)

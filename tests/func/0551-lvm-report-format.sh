@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Output forms and units of ulvm's reports against LVM2's: --units (every
-# letter), --nosuffix, --separator, --aligned, --noheadings,
+# letter, and multiples as "4m", "1.5m", "0.5m": LVM2's 'U' suffix),
+# invalid units (LVM2's message, exit 3), --nosuffix, --separator, --aligned, --noheadings,
 # --nameprefixes, --unquoted, --binary, -O sorting.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/report.sh"
@@ -9,6 +10,20 @@ report_vg
 for u in h H b B s S k K m M g G t T p P e E r R; do
 	same_as_lvm2 lvs --units $u -o lv_name,lv_size,seg_start
 	same_as_lvm2 pvs --units $u -o pv_name,pv_size,pv_used,pv_mda_free,dev_size
+done
+for u in 4m 1.5m 0.5m 3k 2s 512b 1.5g; do
+	same_as_lvm2 lvs --units $u -o lv_name,lv_size,seg_start
+	same_as_lvm2 pvs --units $u -o pv_name,pv_size,pv_used
+	same_as_lvm2 vgdisplay --units $u vg
+done
+same_as_lvm2 pvs --units 3k --nosuffix -o pv_name,pv_size
+for u in x 4 4mm 0m; do
+	want=$("/usr/sbin/vgs" --config 'global{activation=0}' --devices "$DEVS" --units $u 2>&1 |
+		grep -v WARNING)
+	expect_eq "$?" 3 "exit status of LVM2 vgs --units $u"
+	got=$(ulvm_cmd vgs --units $u 2>&1)
+	expect_eq "$?" 3 "exit status of vgs --units $u"
+	expect_eq "$got" "$want" "message of vgs --units $u"
 done
 same_as_lvm2 pvs --nosuffix -o pv_name,pv_size,pv_used
 same_as_lvm2 pvs --units h --nosuffix

@@ -10,6 +10,7 @@
 #include "lvm.h"
 #include "lvm_int.h"
 #include "metadata/metadata.h"
+#include "report/units.h"
 #include "util/parse.h"
 
 const struct lvm_arg_def lvm_arg_defs[LVM_ARG_COUNT] = {
@@ -184,7 +185,7 @@ static int parse_value(enum lvm_val type, const char *s, struct lvm_arg_value *v
 	case VAL_PERMISSION:
 		return parse_choice(s, perms, &v->num);
 	case VAL_UNITS:
-		return strlen(s) == 1 && strchr("hHbBsSkKmMgGtTpPeErR", s[0]) ? 0 : -EINVAL;
+		return 0; /* checked once all options are read (lvm_parse_args) */
 	}
 	return -EINVAL;
 }
@@ -282,6 +283,14 @@ int lvm_parse_args(struct lvm_ctx *ctx, int argc, char **argv)
 	}
 	ctx->argc = n;
 	ctx->argv = ops;
+	/* LVM2 checks --units (a letter, or a multiple as "4m") after the
+	 * parse, with its own message. */
+	struct units u;
+	if (r == 0 && lvm_has(ctx, ARG_units) && units_parse(lvm_str(ctx, ARG_units, ""), &u) < 0) {
+		lvm_error("Invalid units specification");
+		lvm_error("Run `%s --help' for more information.", ctx->cmd->name);
+		r = -EINVAL;
+	}
 	return r;
 }
 
