@@ -404,3 +404,14 @@ int alloc_pv_parse(struct vg *vg, const char *arg, struct alloc_pv *out)
 	}
 	return 0;
 }
+
+uint32_t alloc_pvs_free(const struct vg *vg, const struct alloc_pv *pvs, unsigned n_pvs)
+{
+	uint64_t n = 0;
+
+	if (!n_pvs)
+		return vg_free_extents(vg);
+	for (unsigned i = 0; i < n_pvs; i++)
+		n += pv_free_extents(vg, pvs[i].pv);
+	return (uint32_t)n;
+}

@@ -47,5 +47,8 @@ int lv_extend(struct lv *lv, const struct alloc_request *req);
 /* Parses "PATH[:A-B|:A|:A-][...]" against the PVs of `vg` (matched by their
  * device path). Returns 0 or -EINVAL/-ENOENT with a message. */
 int alloc_pv_parse(struct vg *vg, const char *arg, struct alloc_pv *out);
+/* The free extents of the PVs named for an allocation (what N%PVS counts);
+ * of the whole VG when none are named. */
+uint32_t alloc_pvs_free(const struct vg *vg, const struct alloc_pv *pvs, unsigned n_pvs);
 
 #endif

@@ -2,7 +2,9 @@
 # lvextend of an active snapshot's store: the -cow layer is reloaded under
 # the suspended snapshot, Data% drops, the snapshot takes more changes
 # than its old size held and stays valid with the old bytes. An active
-# origin with snapshots cannot be resized (LVM2's message).
+# origin with snapshots cannot be resized (LVM2's message). PVs named
+# after the origin hold the store (`lvcreate -s ... vg/lv PV`, with -l
+# N%PVS counted on them), as LVM2 allocates it.
 . "$(dirname "$0")/lib.sh"
 requires losetup
 [ "$(id -u)" = 0 ] || skip "needs root for the loop block device"
@@ -28,5 +30,16 @@ expect_match "$(lvs --noheadings -o lv_attr vg/snap | tr -d ' ')" "^swi-a-s---$"
 cmp -s "$ULVM_RUN_DIR/dev/vg-snap" "$T/t0" || fail "snapshot lost its bytes"
 expect_fail lvextend -L +4M vg/lv
 expect_match "$ERR" "Snapshot origin volumes can be resized only while inactive: try lvchange -an."
+b=$(make_image b.img 64M)
+expect_ok vgextend vg "$b"
+expect_ok lvcreate -s -L 8M -n s2 vg/lv "$b"
+expect_eq "$(lvs --noheadings -o devices vg/s2 | tr -d ' ')" "$b(0)" "store of s2 on the named PV"
+free_b=$(pvs --noheadings -o pv_free --units m --nosuffix "$b" | tr -d ' ')
+expect_ok lvcreate -s -l 50%PVS -n s3 vg/lv "$b"
+expect_eq "$(lvs --noheadings -o devices vg/s3 | tr -d ' ')" "$b(2)" "store of s3 on the named PV"
+expect_eq "$(lvs --noheadings -o lv_size --units m --nosuffix vg/s3 | tr -d ' ')" \
+	"$(awk -v f="$free_b" 'BEGIN { printf "%.2f", int(f / 4 / 2) * 4 }')" "50%PVS of $b"
+expect_fail lvcreate -s -L 8M -n s4 vg/lv "$b:0-0"
+expect_match "$ERR" "Insufficient suitable allocatable extents for logical volume s4"
 expect_ok lvremove -f vg/lv
 pass

@@ -97,12 +97,7 @@ static int stripe_params(struct lvm_ctx *ctx, struct lvcreate *p)
 
 static uint32_t free_of_pvs(const struct vg *vg, const struct lvcreate *p)
 {
-	uint64_t n = 0;
-	if (!p->n_pvs)
-		return vg_free_extents(vg);
-	for (unsigned i = 0; i < p->n_pvs; i++)
-		n += pv_free_extents(vg, p->pvs[i].pv);
-	return (uint32_t)n;
+	return alloc_pvs_free(vg, p->pvs, p->n_pvs);
 }
 
 /* The LV's size in extents, rounded as LVM2 rounds it (messages too). */

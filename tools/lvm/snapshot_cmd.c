@@ -56,9 +56,29 @@ static uint32_t chunk_size(struct lvm_ctx *ctx)
 	return (uint32_t)c;
 }
 
+/* The PVs named after the origin (`lvcreate -s ... VG/LV PV[:PE-PE]...`),
+ * where the store is allocated as LVM2 does. */
+struct store_pvs {
+	struct alloc_pv pv[64];
+	unsigned n;
+};
+
+static int parse_store_pvs(struct lvm_ctx *ctx, struct vg *vg, struct store_pvs *p)
+{
+	for (int i = 1; i < ctx->argc; i++) {
+		if (p->n == sizeof(p->pv) / sizeof(p->pv[0]) ||
+		    alloc_pv_parse(vg, ctx->argv[i], &p->pv[p->n]) < 0) {
+			lvm_error("%s", err_msg());
+			return -EINVAL;
+		}
+		p->n++;
+	}
+	return 0;
+}
+
 /* The store's extents from -L/-l, capped at what the origin can use. */
 static int store_extents(struct lvm_ctx *ctx, const struct vg *vg, const struct lv *origin,
-			 uint32_t chunk, uint32_t *out)
+			 const struct store_pvs *pvs, uint32_t chunk, uint32_t *out)
 {
 	const struct lvm_arg_value *l = &ctx->args[ARG_extents];
 	uint64_t es = vg->extent_size, n;
@@ -74,6 +94,8 @@ static int store_extents(struct lvm_ctx *ctx, const struct vg *vg, const struct 
 		n = ((uint64_t)origin->le_count * l->num + 99) / 100;
 	} else if (l->percent == PERCENT_FREE) {
 		n = (uint64_t)vg_free_extents(vg) * l->num / 100;
+	} else if (l->percent == PERCENT_PVS) {
+		n = (uint64_t)alloc_pvs_free(vg, pvs->pv, pvs->n) * l->num / 100;
 	} else if (l->percent == PERCENT_VG) {
 		uint64_t all = 0;
 		for (const struct pv *pv = vg->pvs; pv; pv = pv->next)
@@ -131,6 +153,7 @@ int lvm_lvcreate_snapshot(struct lvm_ctx *ctx)
 {
 	const char *vgname, *oname, *name;
 	uint32_t chunk, extents;
+	struct store_pvs pvs = {.n = 0};
 
 	if (snap_names(ctx, &vgname, &oname, &name) < 0 || !(chunk = chunk_size(ctx)))
 		return LVM_EINVALID;
@@ -146,11 +169,11 @@ int lvm_lvcreate_snapshot(struct lvm_ctx *ctx)
 		lvm_error("Couldn't find origin volume '%s'.", oname);
 		return LVM_EFAILED;
 	}
-	if (check_origin(origin) < 0)
+	if (check_origin(origin) < 0 || parse_store_pvs(ctx, vg, &pvs) < 0)
 		return LVM_EFAILED;
 	if (!name)
 		name = next_lvol(ctx, vg);
-	if (store_extents(ctx, vg, origin, chunk, &extents) < 0)
+	if (store_extents(ctx, vg, origin, &pvs, chunk, &extents) < 0)
 		return LVM_EINVALID;
 	if (vg_find_lv(vg, name)) {
 		lvm_error("Logical Volume \"%s\" already exists in volume group \"%s\"", name,
@@ -164,7 +187,11 @@ int lvm_lvcreate_snapshot(struct lvm_ctx *ctx)
 		return LVM_EFAILED;
 	}
 	struct lv *cow = vg_new_lv(vg, name);
-	struct alloc_request req = {.extents = extents, .stripes = 1, .policy = ALLOC_NORMAL};
+	struct alloc_request req = {.extents = extents,
+				    .stripes = 1,
+				    .policy = ALLOC_NORMAL,
+				    .pvs = pvs.n ? pvs.pv : NULL,
+				    .n_pvs = pvs.n};
 	if (!cow || lv_extend(cow, &req) < 0) {
 		lvm_error("%s", err_msg());
 		return LVM_EFAILED;
