@@ -4,7 +4,9 @@
 # than its old size held and stays valid with the old bytes. An active
 # origin with snapshots cannot be resized (LVM2's message). PVs named
 # after the origin hold the store (`lvcreate -s ... vg/lv PV`, with -l
-# N%PVS counted on them), as LVM2 allocates it.
+# N%PVS counted on them), as LVM2 allocates it. -l N%ORIGIN sizes a
+# store by its origin, and a store grows no further than the origin can
+# fill: LVM2 2.03.16's messages ("Reached maximum COW size", "unchanged").
 . "$(dirname "$0")/lib.sh"
 requires losetup
 [ "$(id -u)" = 0 ] || skip "needs root for the loop block device"
@@ -30,6 +32,21 @@ expect_match "$(lvs --noheadings -o lv_attr vg/snap | tr -d ' ')" "^swi-a-s---$"
 cmp -s "$ULVM_RUN_DIR/dev/vg-snap" "$T/t0" || fail "snapshot lost its bytes"
 expect_fail lvextend -L +4M vg/lv
 expect_match "$ERR" "Snapshot origin volumes can be resized only while inactive: try lvchange -an."
+out=$(lvextend -l 100%ORIGIN vg/snap 2>&1) || fail "lvextend 100%ORIGIN: $out"
+expect_match "$out" "changed from 24.00 MiB \(6 extents\) to 40.00 MiB \(10 extents\)\." "100%ORIGIN"
+out=$(lvextend -L +100M vg/snap 2>&1) || fail "lvextend past the maximum: $out"
+expect_eq "$out" "  Reached maximum COW size 44.00 MiB (11 extents).
+  Size of logical volume vg/snap changed from 40.00 MiB (10 extents) to 44.00 MiB (11 extents).
+  Logical volume vg/snap successfully resized." "lvextend past the maximum"
+expect_match "$(dmsetup table vg-snap-cow)" "^0 90112 linear " "cow layer at the maximum"
+out=$(lvextend -L +4M vg/snap 2>&1) || fail "lvextend at the maximum: $out"
+expect_eq "$out" "  Reached maximum COW size 44.00 MiB (11 extents).
+  Size of logical volume vg/snap unchanged from 44.00 MiB (11 extents).
+  Logical volume vg/snap successfully resized." "lvextend at the maximum"
+cmp -s "$ULVM_RUN_DIR/dev/vg-snap" "$T/t0" || fail "snapshot lost its bytes after the extends"
+expect_ok lvcreate -L 4M -n plain vg
+expect_fail lvextend -l +10%ORIGIN vg/plain
+expect_eq "$ERR" "  Specified LV does not have an origin LV." "%ORIGIN of an LV without origin"
 b=$(make_image b.img 64M)
 expect_ok vgextend vg "$b"
 expect_ok lvcreate -s -L 8M -n s2 vg/lv "$b"

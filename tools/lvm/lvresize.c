@@ -39,6 +39,7 @@ struct resize {
 	uint32_t old_le, new_le;
 	uint32_t stripes, stripe_size; /* for new space */
 	bool approx;		       /* a percentage: extend by as much as fits */
+	bool unchanged;		       /* a snapshot store already at its maximum */
 };
 
 static void cut(struct lv *lv, uint32_t new_le);
@@ -135,9 +136,15 @@ static int requested(struct lvm_ctx *ctx, struct resize *p, uint64_t *n, char *s
 	case PERCENT_PVS:
 		base = free_of_pvs(p);
 		break;
-	case PERCENT_ORIGIN:
-		lvm_error("Specified LV does not have an origin LV.");
-		return -EINVAL;
+	case PERCENT_ORIGIN: {
+		const struct lv_seg *cow = lv_cow_seg(p->lv);
+		if (!cow) {
+			lvm_error("Specified LV does not have an origin LV.");
+			return -EINVAL;
+		}
+		base = cow->origin->le_count;
+		break;
+	}
 	}
 	p->approx = *sign != '-';
 	/* LVM2 rounds a percentage up, except for a reduction by one. */
@@ -190,6 +197,29 @@ static uint32_t round_reduce(const struct lv *lv, uint32_t new_le)
 	return new_le;
 }
 
+/* A snapshot's store grows no further than the origin can fill (LVM2:
+ * "Reached maximum COW size", then the store at that size, or unchanged
+ * when it is there already). True when nothing is left to do. */
+static bool cap_cow(struct resize *p, uint64_t *want)
+{
+	const struct lv_seg *cow = lv_cow_seg(p->lv);
+	uint64_t es = p->vg->extent_size;
+	char a[32];
+
+	if (!cow)
+		return false;
+	uint64_t max =
+	    snapshot_cow_max_sectors((uint64_t)cow->origin->le_count * es, cow->chunk_size);
+	uint64_t max_le = (max + es - 1) / es;
+	if (*want <= max_le)
+		return false;
+	lvm_print("Reached maximum COW size %s (%u extents).", size_str(max_le * es, a, sizeof(a)),
+		  (uint32_t)max_le);
+	*want = max_le > p->old_le ? max_le : p->old_le;
+	p->unchanged = *want == p->old_le;
+	return p->unchanged;
+}
+
 /* p->new_le from the request, with LVM2's checks and messages. */
 static int new_size(struct lvm_ctx *ctx, struct resize *p)
 {
@@ -220,6 +250,8 @@ static int new_size(struct lvm_ctx *ctx, struct resize *p)
 	}
 	if (p->mode == MODE_RESIZE)
 		p->mode = want > cur ? MODE_EXTEND : MODE_REDUCE;
+	if (want > cur && cap_cow(p, &want))
+		return 0;
 	if (want == cur) {
 		lvm_error("New size (%u extents) matches existing size (%u extents).",
 			  (uint32_t)want, p->old_le);
@@ -503,6 +535,13 @@ static int resize(struct lvm_ctx *ctx, enum mode mode)
 		return r == -EINVAL ? LVM_EINVALID : LVM_EFAILED;
 	if (new_size(ctx, &p) < 0)
 		return LVM_EFAILED;
+	if (p.unchanged) {
+		lvm_print("Size of logical volume %s/%s unchanged from %s (%u extents).",
+			  p.vg->name, p.lv->name,
+			  size_str((uint64_t)p.old_le * p.vg->extent_size, a, sizeof(a)), p.old_le);
+		lvm_print("Logical volume %s/%s successfully resized.", p.vg->name, p.lv->name);
+		return LVM_OK;
+	}
 	if ((lvm_has(ctx, ARG_resizefs) || p.mode == MODE_REDUCE) && fs_probe(p.lv, &fs) < 0)
 		return LVM_EFAILED;
 	if (p.mode == MODE_REDUCE) {
