@@ -322,9 +322,10 @@ static int plan(struct lv *lv, const struct alloc_request *req, struct space *sp
 	}
 	if (remaining)
 		return err_set(ENOSPC,
-			       "Insufficient suitable allocatable extents for logical volume %s: "
+			       "Insufficient suitable %sallocatable extents for logical volume %s: "
 			       "%u more required",
-			       lv->name, remaining * req->stripes);
+			       last == ALLOC_CONTIGUOUS ? "contiguous " : "", lv->name,
+			       remaining * req->stripes);
 	return n;
 }
 

@@ -3,8 +3,9 @@
 # vgsplit and pvresize, side by side with real LVM2: the same VG layout is
 # built by LVM2 on one set of loops and by ulvm on another (each tool sees
 # only its own), the same wrong command runs on both, and the messages
-# (device names masked) and exit statuses must be LVM2's. Nothing is
-# written: seqnos are unchanged afterwards.
+# (device names masked) and exit statuses must be LVM2's (an extend that
+# --alloc contiguous cannot place included). Nothing is written: seqnos
+# are unchanged afterwards.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/resize.sh"
 make_loops 64M U1 U2 U3
@@ -67,6 +68,7 @@ same lvextend -l +0 vg/lin
 same lvextend -L 10M -l 3 vg/lin
 same lvextend -L +4M vg/nolv
 same lvextend -L 26M vg/lin @3
+same lvextend -l +1 --alloc contiguous vg/two
 same lvrename vg lin two
 same lvrename vg nolv x
 same lvrename vg/lin other/x
