@@ -43,9 +43,12 @@ static int row_cmp(const void *a, const void *b, void *arg)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static const char *kind_name(enum report_kind k)
+static const char *kind_name(const struct report_opts *o)
 {
-	return k == REPORT_PVS ? "pv" : k == REPORT_VGS ? "vg" : "lv";
+	return o->kind == REPORT_PVS   ? "pv"
+	       : o->kind == REPORT_VGS ? "vg"
+	       : o->segments	       ? "seg"
+				       : "lv";
 }
 
 static void json_value(struct strbuf *sb, const char *s)
@@ -62,7 +65,7 @@ static void print_json(struct report *r, FILE *out)
 	fprintf(out,
 		INDENT "{\n" INDENT "    \"report\": [\n" INDENT "        {\n" INDENT
 		       "            \"%s\": [\n",
-		kind_name(r->o.kind));
+		kind_name(&r->o));
 	for (unsigned i = 0; i < r->n_rows; i++) {
 		sb_reset(&sb);
 		sb_puts(&sb, "{");

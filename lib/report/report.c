@@ -22,6 +22,10 @@ static const char *const default_cols[3][2] = {
 		    "lv_kernel_minor,pool_lv,origin,data_percent,metadata_percent,move_pv,"
 		    "copy_percent,mirror_log,convert_lv,lv_uuid,lv_profile"},
 };
+/* lvs --segments (LVM2's "seg" report). */
+static const char *const default_seg_cols[2] = {
+    "lv_name,vg_name,lv_attr,stripes,segtype,seg_size",
+    "lv_name,vg_name,lv_attr,seg_start,seg_size,stripes,segtype,stripe_size,chunk_size"};
 static const char *const default_sort[3] = {
     [REPORT_PVS] = "pv_name",
     [REPORT_VGS] = "vg_name",
@@ -199,7 +203,10 @@ static int parse_columns(struct report *r, bool *help)
 	for (unsigned i = 0; i < o->n_columns; i++)
 		if (o->columns[i][0] != '+' && o->columns[i][0] != '-')
 			replaced = true;
-	if (!replaced && (rc = col_list(r, default_cols[o->kind][o->verbose], false, help)) < 0)
+	const char *defaults = o->kind == REPORT_LVS && o->segments
+				   ? default_seg_cols[o->verbose]
+				   : default_cols[o->kind][o->verbose];
+	if (!replaced && (rc = col_list(r, defaults, false, help)) < 0)
 		return rc;
 	for (unsigned i = 0; i < o->n_columns; i++) {
 		const char *a = o->columns[i];
@@ -275,6 +282,7 @@ struct report *report_new(const struct report_opts *o, FILE *out, bool *help_sho
 	for (unsigned i = 0; i < r->n_cols; i++)
 		r->segs |= r->cols[i].f->section == SEC_SEG;
 	r->segs |= r->sel && sel_uses_segs(r->sel);
+	r->segs |= r->o.kind == REPORT_LVS && r->o.segments;
 	return r;
 fail:
 	report_free(r);

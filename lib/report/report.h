@@ -47,6 +47,7 @@ struct report_opts {
 	bool verbose;	    /* -v: the longer default columns */
 	bool no_headings, aligned, name_prefixes, unquoted, json, binary;
 	bool all;	       /* -a: hidden LVs too, as "[name]" */
+	bool segments;	       /* lvs --segments: a row per segment, LVM2's seg columns */
 	const char *separator; /* NULL: " " and aligned */
 	struct units units;
 	const char *dev_dir; /* for lv_path; NULL: "/dev" */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ulvm's pvs/vgs/lvs print exactly what LVM2's print for a VG LVM2 made:
 # default and -v columns, -o lists (+/-, segment fields, ranges and
-# devices), orphan PVs, hidden fields, sizes of the metadata areas.
+# devices), lvs --segments (a row per segment, LVM2's segment columns),
+# orphan PVs, hidden fields, sizes of the metadata areas.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/report.sh"
 report_vg
@@ -26,6 +27,9 @@ same_as_lvm2 lvs -o lv_name,lv_uuid,lv_major,lv_minor,lv_kernel_major,seg_count
 same_as_lvm2 lvs --separator : -o lv_name,lv_path,lv_dm_path
 same_as_lvm2 lvs -o lv_name,devices,seg_pe_ranges,seg_le_ranges,stripes,stripe_size,segtype
 same_as_lvm2 lvs -o lv_name,seg_start,seg_start_pe,seg_size,seg_size_pe,seg_tags,data_stripes
+same_as_lvm2 lvs --segments
+same_as_lvm2 lvs --segments -v
+same_as_lvm2 lvs --segments -o lv_name,seg_size -O -seg_size
 same_as_lvm2 lvs -o+seg_count,data_percent
 same_as_lvm2 lvs -o-vg_name,pool_lv,origin
 same_as_lvm2 lvs -o name,size vg/lin vg/str

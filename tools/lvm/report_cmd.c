@@ -50,6 +50,7 @@ int lvm_report_opts(struct lvm_ctx *ctx, enum report_kind kind, struct report_op
 	o->unquoted = lvm_has(ctx, ARG_unquoted);
 	o->binary = lvm_has(ctx, ARG_binary);
 	o->all = lvm_has(ctx, ARG_all);
+	o->segments = lvm_has(ctx, ARG_segments);
 	/* LVM2 pads columns unless a separator or name prefixes are asked
 	 * for, and then only with --aligned. */
 	o->aligned = lvm_has(ctx, ARG_aligned) || (!o->separator && !o->name_prefixes);
