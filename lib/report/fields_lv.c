@@ -78,9 +78,11 @@ static void f_lv_layout(const struct field_ctx *c, struct cell *v)
 }
 static void f_lv_role(const struct field_ctx *c, struct cell *v)
 {
-	const char *items[3];
+	const char *items[4];
 	unsigned n = 0;
+	struct lv_seg *snaps[2];
 
+	/* LVM2's order, not sorted: public/private first. */
 	items[n++] = LV->status & LV_VISIBLE ? "public" : "private";
 	if (rep_snapshot_of_cow(LV)) {
 		items[n++] = "snapshot";
@@ -88,8 +90,10 @@ static void f_lv_role(const struct field_ctx *c, struct cell *v)
 	} else if (rep_lv_is_origin(LV)) {
 		items[n++] = "origin";
 		items[n++] = "thickorigin";
+		if (lv_origin_snapshots(LV, snaps, 2) > 1)
+			items[n++] = "multithickorigin";
 	}
-	cell_strl(c, v, items, n, ",", true);
+	cell_strl(c, v, items, n, ",", false);
 }
 static void f_lv_alloc(const struct field_ctx *c, struct cell *v)
 {
@@ -183,6 +187,32 @@ static const struct lv *origin_of(const struct lv *lv)
 
 	return s ? s->origin : NULL;
 }
+/* Thick snapshots only: a snapshot's ancestor is its origin, an origin's
+ * descendants are its snapshots in the metadata's order (LVM2 leaves
+ * these lists unsorted). No history is kept, so the "full" forms match. */
+static void f_lv_ancestors(const struct field_ctx *c, struct cell *v)
+{
+	const struct lv *o = origin_of(LV);
+	const char *name = o ? o->name : NULL;
+
+	cell_strl(c, v, &name, o ? 1 : 0, ",", false);
+}
+static void f_lv_descendants(const struct field_ctx *c, struct cell *v)
+{
+	struct lv_seg *segs[256];
+	const char *names[256];
+	unsigned n = lv_origin_snapshots(LV, segs, 256);
+
+	for (unsigned i = 0; i < n && i < 256; i++)
+		names[i] = segs[i]->cow->name;
+	cell_strl(c, v, names, n < 256 ? n : 256, ",", false);
+}
+static void f_lv_merging(const struct field_ctx *c, struct cell *v)
+{
+	const struct lv_seg *s = rep_snapshot_of_cow(LV);
+
+	cell_bin(c, v, s ? s->merging : lv_merging_seg(LV) != NULL, "merging");
+}
 static void f_origin(const struct field_ctx *c, struct cell *v)
 {
 	const struct lv *o = origin_of(LV);
@@ -243,6 +273,19 @@ static void f_lv_modules(const struct field_ctx *c, struct cell *v)
 static void f_lv_historical(const struct field_ctx *c, struct cell *v)
 {
 	cell_bin(c, v, false, "historical");
+}
+/* Mirror/RAID states: no such LVs here, so never set. */
+static void f_lv_initial_image_sync(const struct field_ctx *c, struct cell *v)
+{
+	cell_bin(c, v, false, "initial image sync");
+}
+static void f_lv_image_synced(const struct field_ctx *c, struct cell *v)
+{
+	cell_bin(c, v, false, "image synced");
+}
+static void f_lv_converting(const struct field_ctx *c, struct cell *v)
+{
+	cell_bin(c, v, false, "converting");
 }
 
 /* --- device info --- */
@@ -426,6 +469,14 @@ const struct field_def report_fields_lv[] = {
       "For LVs that are components of another LV, the parent LV."),
     F("lv_layout", "Layout", 10, FT_STRL, SEC_LV, f_lv_layout, "LV layout."),
     F("lv_role", "Role", 10, FT_STRL, SEC_LV, f_lv_role, "LV role."),
+    F("lv_initial_image_sync", "InitImgSyn", 10, FT_BIN, SEC_LV, f_lv_initial_image_sync,
+      "Set if mirror/RAID images underwent initial resynchronization."),
+    F("lv_image_synced", "ImgSynced", 10, FT_BIN, SEC_LV, f_lv_image_synced,
+      "Set if mirror/RAID image is synchronized."),
+    F("lv_merging", "Merging", 10, FT_BIN, SEC_LV, f_lv_merging,
+      "Set if snapshot LV is being merged to origin."),
+    F("lv_converting", "Converting", 0, FT_BIN, SEC_LV, f_lv_converting,
+      "Set if LV is being converted."),
     F("lv_allocation_policy", "AllocPol", 10, FT_STR, SEC_LV, f_lv_alloc, "LV allocation policy."),
     F("lv_allocation_locked", "AllocLock", 10, FT_BIN, SEC_LV, f_lv_alloc_locked,
       "Set if LV is locked against allocation changes."),
@@ -458,6 +509,14 @@ const struct field_def report_fields_lv[] = {
       "For snapshots and thins, the UUID of origin device of this LV."),
     F("origin_size", "OSize", 0, FT_SIZ, SEC_LV, f_origin_size,
       "For snapshots, the size of the origin device of this LV."),
+    F("lv_ancestors", "Ancestors", 0, FT_STRL, SEC_LV, f_lv_ancestors,
+      "LV ancestors ignoring any stored history of the ancestry chain."),
+    F("lv_full_ancestors", "FAncestors", 0, FT_STRL, SEC_LV, f_lv_ancestors,
+      "LV ancestors including stored history of the ancestry chain."),
+    F("lv_descendants", "Descendants", 0, FT_STRL, SEC_LV, f_lv_descendants,
+      "LV descendants ignoring any stored history of the ancestry chain."),
+    F("lv_full_descendants", "FDescendants", 0, FT_STRL, SEC_LV, f_lv_descendants,
+      "LV descendants including stored history of the ancestry chain."),
     F("move_pv", "Move", 0, FT_STR, SEC_LV, f_blank,
       "For pvmove, Source PV of temporary LV created by pvmove."),
     F("move_pv_uuid", "Move UUID", 38, FT_STR, SEC_LV, f_blank,

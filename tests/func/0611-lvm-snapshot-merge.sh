@@ -3,7 +3,7 @@
 # (snapshot-merge, polled to completion, snapshot dropped, origin linear
 # again) and the origin holds the snapshot-time bytes; with the origin
 # open it is deferred ("Delaying merge since origin is open."), marked in
-# the metadata (merging_store, attr O/S), and completes when the origin is
+# the metadata (merging_store, attr O/S, lv_merging), and completes when the origin is
 # deactivated and activated again.
 . "$(dirname "$0")/lib.sh"
 requires losetup
@@ -45,6 +45,9 @@ expect_match "$out" "Delaying merge since origin is open."
 expect_match "$out" "Merging of snapshot vg/s2 will occur on next activation of vg/lv."
 grep -q 'merging_store = "s2"' "$ULVM_SYSTEM_DIR/backup/vg" || fail "merging_store not in metadata"
 expect_match "$(lvs -a --noheadings -o lv_name,lv_attr vg)" "lv +Owi-a" "merging origin attr"
+expect_eq "$(lvs -a --noheadings --binary -o lv_name,lv_merging vg | tr -s ' ' | sort)" \
+	" [s2] 1
+ lv 1" "lv_merging of the origin and the merging snapshot"
 kill $holder; wait $holder 2>/dev/null
 expect_ok lvchange -an vg/lv
 dmsetup info vg-lv-real >/dev/null 2>&1 && fail "-real left after deactivation"

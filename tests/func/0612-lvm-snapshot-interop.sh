@@ -3,7 +3,8 @@
 # to this test's loops):
 #  - LVM2 lists a snapshot made by ulvm with the same origin, size, chunk
 #    size and attributes, vgck passes, and its own backup writes the LVs
-#    back as ulvm did (lv, snap READ WRITE, snapshot0 VISIBLE);
+#    back as ulvm did (lv, snap READ WRITE, snapshot0 VISIBLE); with two
+#    snapshots lv_role, lv_ancestors/descendants, lv_merging are LVM2's;
 #  - a snapshot declared in LVM2 metadata (hand-written into LVM2's
 #    backup, loaded with `vgcfgrestore -f --force`, as LVM2 here cannot
 #    create one) is listed and activated by ulvm: LVM2's device stack,
@@ -39,6 +40,13 @@ awk '/^\t\tsnap \{/,/segment_count/' "$T/lvm2.vg" | grep -q 'status = \["READ", 
 	fail "LVM2 writes the COW differently"
 awk '/^\t\tsnapshot0 \{/,/segment_count/' "$T/lvm2.vg" | grep -q 'status = \["READ", "WRITE", "VISIBLE"\]' ||
 	fail "LVM2 writes snapshot0 differently"
+# Two snapshots: the role, ancestry and merging fields as LVM2 prints them.
+expect_ok lvcreate -s -L 8M -n snap2 vgu/lv
+f=lv_name,lv_role,lv_ancestors,lv_descendants,lv_full_descendants,lv_merging,lv_converting
+want=$(lvm2 lvs --binary -o $f vgu 2>/dev/null)
+expect_match "$want" "public,origin,thickorigin,multithickorigin +snap,snap2" "LVM2's origin row"
+expect_eq "$(lvs --binary -o $f vgu)" "$want" "lvs -o $f"
+expect_ok lvremove -f vgu/snap2
 expect_ok lvremove -f vgu/snap
 expect_ok lvremove -f vgu/lv
 
