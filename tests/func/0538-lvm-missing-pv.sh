@@ -3,7 +3,8 @@
 # find device with uuid ...", vg_attr 'p', pv_attr 'm' on "[unknown]";
 # LVs on the remaining PV still activate (vgchange/lvchange -ay), the
 # partial LV is refused unless --activationmode partial (its lost part
-# reads as errors); metadata changes are refused; vgreduce --removemissing
+# reads as errors; degraded refuses it too, as LVM2 does for LVs without
+# RAID images); metadata changes are refused; vgreduce --removemissing
 # refuses while partial LVs remain, --force drops them and the PV.
 . "$(dirname "$0")/lib.sh"
 
@@ -27,6 +28,9 @@ expect_match "$out" "1 logical volume\(s\) in volume group \"vg\" now active"
 expect_match "$(lvs --noheadings -o lv_name,lv_attr vg 2>/dev/null)" "safe +-wi-a-----" "safe LV active"
 [ -e "$ULVM_RUN_DIR/dev/vg-safe" ] || fail "no device for vg/safe"
 expect_fail lvchange -ay --activationmode complete vg/lost
+# degraded only lets RAID LVs miss images: a linear LV stays refused.
+expect_fail lvchange -ay --activationmode degraded vg/lost
+expect_match "$ERR" "Refusing activation of partial LV vg/lost\." "degraded"
 expect_fail lvchange -ay --activationmode bogus vg/lost
 expect_match "$ERR" "Invalid activation mode given\."
 expect_ok lvchange -ay --activationmode partial vg/lost
