@@ -4,7 +4,8 @@
 # blocks), --test writes nothing, -f FILE restores an archive (an LV
 # removed since comes back), bad input fails with one clear message and
 # nothing changes: a backup of another VG, no VG name, a missing file,
-# active LVs without -y.
+# active LVs without -y. vgcfgbackup -f FILE (a template with %s for
+# several VGs) writes what vgcfgrestore -f reads.
 . "$(dirname "$0")/lib.sh"
 
 a=$(make_image a.img 64M) b=$(make_image b.img 64M)
@@ -65,6 +66,20 @@ seq1=$(vgs --noheadings -o vg_seqno vg | tr -d ' ')
 expect_ok vgck vg
 grep -q "Created \*after\* executing 'vgcfgrestore -f $arch vg'" "$ULVM_SYSTEM_DIR/backup/vg" ||
 	fail "backup not rewritten after the restore"
+
+# vgcfgbackup -f: the file name is a template ("%s" = the VG name, one
+# file per VG); two VGs into one file are refused as LVM2 refuses them.
+# ulvm's own file restores the VG.
+out=$(vgcfgbackup -f "$T/cfg_%s.vg" 2>&1) || fail "vgcfgbackup -f template: $out"
+expect_match "$out" "Volume group \"vg\" successfully backed up\." "vgcfgbackup of vg"
+expect_match "$out" "Volume group \"other\" successfully backed up\." "vgcfgbackup of other"
+grep -q '^vg {' "$T/cfg_vg.vg" && grep -q '^other {' "$T/cfg_other.vg" || fail "template files"
+expect_fail vgcfgbackup -f "$T/one.vg"
+expect_match "$ERR" "VGs must be backed up into different files. Use %s in filename for VG name\."
+expect_ok lvremove -y vg/gone
+expect_ok vgcfgrestore -f "$T/cfg_vg.vg" vg
+expect_eq "$(lvs --noheadings -o lv_name vg | tr -d ' ' | sort | tr '\n' ' ')" "gone keep " \
+	"LVs after restoring vgcfgbackup's file"
 
 # Archive numbers go on from the VG's highest, which ulvm remembers
 # instead of reading the folder each time; a file that appeared behind

@@ -12,6 +12,7 @@
 #include "lvm_int.h"
 #include "tags.h"
 #include "util/error.h"
+#include "util/strbuf.h"
 
 static int vgck_vg(struct lvm_ctx *ctx, struct vg *vg, void *baton)
 {
@@ -125,11 +126,40 @@ int lvm_pvchange(struct lvm_ctx *ctx)
 	return not ? LVM_EFAILED : LVM_OK;
 }
 
+/* vgcfgbackup -f TEMPLATE: LVM2 formats the name with the VG name as the
+ * argument, so the first "%s" becomes the VG name and "%%" a '%'. */
+static const char *backup_file_name(struct lvm_ctx *ctx, const char *template, const char *vg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool named = false;
+
+	for (const char *p = template; *p; p++) {
+		if (p[0] == '%' && p[1] == '%')
+			sb_add(&sb, p++, 1);
+		else if (p[0] == '%' && p[1] == 's' && !named) {
+			sb_puts(&sb, vg);
+			named = true;
+			p++;
+		} else
+			sb_add(&sb, p, 1);
+	}
+	const char *name = arena_strdup(&ctx->arena, sb_str(&sb));
+	sb_release(&sb);
+	return name;
+}
+
 static int backup_vg(struct lvm_ctx *ctx, struct vg *vg, void *baton)
 {
-	(void)baton;
+	const char **last = baton;
 	const char *file = lvm_str(ctx, ARG_file, NULL);
 	if (file) {
+		file = backup_file_name(ctx, file, vg->name);
+		if (*last && !strcmp(*last, file)) {
+			lvm_error("VGs must be backed up into different files. Use %%s in filename "
+				  "for VG name.");
+			return LVM_EFAILED;
+		}
+		*last = file;
 		char desc[4200];
 		snprintf(desc, sizeof(desc), "Created *after* executing '%s'", ctx->cmdline);
 		if (vg_backup_file(vg, file, desc) < 0) {
@@ -144,5 +174,7 @@ static int backup_vg(struct lvm_ctx *ctx, struct vg *vg, void *baton)
 
 int lvm_vgcfgbackup(struct lvm_ctx *ctx)
 {
-	return lvm_for_each_vg(ctx, ctx->argv, ctx->argc, LVM_READ_ALLOW_MISSING, backup_vg, NULL);
+	const char *last = NULL;
+
+	return lvm_for_each_vg(ctx, ctx->argv, ctx->argc, LVM_READ_ALLOW_MISSING, backup_vg, &last);
 }
