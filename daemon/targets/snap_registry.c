@@ -303,7 +303,12 @@ void snap_binding_dtr(struct target *ti)
 	struct snap *s = b->s;
 	struct snap_origin *o = s->o;
 
-	if (b->merge)
+	/* A merge table replaced by another merge table (a reload) hands the
+	 * merge over: the new one resumed already and merges on. */
+	pthread_mutex_lock(&o->lock);
+	bool merge_goes_on = s->active && s->active != b && s->active->merge;
+	pthread_mutex_unlock(&o->lock);
+	if (b->merge && !merge_goes_on)
 		snap_merge_stop(s);
 	pthread_mutex_lock(&registry_lock);
 	pthread_mutex_lock(&o->lock);
@@ -361,6 +366,10 @@ void snap_binding_resume(struct target *ti)
 	struct snap_origin *o = s->o;
 
 	pthread_mutex_lock(&o->lock);
+	/* A new table is a new target to the kernel, whose merge_failed
+	 * starts false: loading the merge again retries a failed merge. */
+	if (s->active != b)
+		s->merge_failed = false;
 	s->active = b;
 	b->resumed = true;
 	b->suspended = false;
