@@ -235,4 +235,7 @@ void report_print_help(const struct report *r, FILE *out)
 		if (shown)
 			fprintf(out, INDENT " \n");
 	}
+	fprintf(out, INDENT "Special Fields\n" INDENT "--------------\n");
+	fprintf(out, INDENT "  %-*s - %s\n", w, "help", "Show help.");
+	fprintf(out, INDENT "  %-*s - %s\n" INDENT " \n", w, "?", "Show help.");
 }

@@ -270,7 +270,7 @@ struct report *report_new(const struct report_opts *o, FILE *out, bool *help_sho
 	if (parse_columns(r, &help) < 0)
 		goto fail;
 	if (help) {
-		report_print_help(r, out);
+		report_print_help(r, stderr); /* LVM2 logs the list: stderr */
 		*help_shown = true;
 		report_free(r);
 		return NULL;

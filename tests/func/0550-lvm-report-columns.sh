@@ -2,7 +2,8 @@
 # ulvm's pvs/vgs/lvs print exactly what LVM2's print for a VG LVM2 made:
 # default and -v columns, -o lists (+/-, segment fields, ranges and
 # devices), lvs --segments (a row per segment, LVM2's segment columns),
-# orphan PVs, hidden fields, sizes of the metadata areas.
+# orphan PVs, hidden fields, sizes of the metadata areas; -o help lists
+# LVM2's sections and descriptions, on stderr.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/report.sh"
 report_vg
@@ -38,4 +39,30 @@ same_as_lvm2 vgs vg
 same_as_lvm2 pvs "$B"
 same_as_lvm2 vgs -o vg_all
 same_as_lvm2 pvs -o pv_all
+
+# -o help: on stderr as LVM2 logs it, exit 0; each field ulvm lists is one
+# of LVM2's, under the same section, with LVM2's description.
+for cmd in pvs vgs lvs; do
+	out=$(ulvm_cmd $cmd -o help 2>"$T/help.u") || fail "$cmd -o help failed"
+	expect_eq "$out" "" "stdout of $cmd -o help"
+	"/usr/sbin/$cmd" --config 'global{activation=0}' --devices "$DEVS" -o help 2>&1 >/dev/null |
+		grep -v WARNING >"$T/help.l"
+	python3 - "$T/help.u" "$T/help.l" <<'PY' || fail "$cmd -o help differs from LVM2's"
+import re, sys
+def fields(path):
+    out, sec = {}, None
+    for line in open(path):
+        if re.match(r"^  [A-Z]", line):
+            sec = line.strip()
+        m = re.match(r"^    (\S+) +- (.*)$", line.rstrip("\n"))
+        if m and not m.group(1).endswith("_all"):
+            out[(sec, m.group(1))] = m.group(2)
+    return out
+u, l = fields(sys.argv[1]), fields(sys.argv[2])
+bad = [(k, v, l.get(k)) for k, v in u.items() if l.get(k) != v]
+for b in bad:
+    print("ulvm:", b[0], repr(b[1]), "LVM2:", repr(b[2]))
+sys.exit(1 if bad or len(u) < 20 else 0)
+PY
+done
 pass
