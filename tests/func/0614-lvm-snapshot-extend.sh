@@ -7,6 +7,7 @@
 # N%PVS counted on them), as LVM2 allocates it. -l N%ORIGIN sizes a
 # store by its origin, and a store grows no further than the origin can
 # fill: LVM2 2.03.16's messages ("Reached maximum COW size", "unchanged").
+# lvremove of the origin asks once while it is active, not when inactive.
 . "$(dirname "$0")/lib.sh"
 requires losetup
 [ "$(id -u)" = 0 ] || skip "needs root for the loop block device"
@@ -58,5 +59,19 @@ expect_eq "$(lvs --noheadings -o lv_size --units m --nosuffix vg/s3 | tr -d ' ')
 	"$(awk -v f="$free_b" 'BEGIN { printf "%.2f", int(f / 4 / 2) * 4 }')" "50%PVS of $b"
 expect_fail lvcreate -s -L 8M -n s4 vg/lv "$b:0-0"
 expect_match "$ERR" "Insufficient suitable allocatable extents for logical volume s4"
-expect_ok lvremove -f vg/lv
+# lvremove of an origin, as LVM2: one question while it is active ('n'
+# keeps everything), none once it is inactive; its snapshots go with it.
+out=$(echo n | lvremove vg/lv 2>&1) && fail "lvremove answered 'n' succeeded"
+expect_match "$out" "Do you really want to remove active origin logical volume vg/lv with 3 snapshots\(s\)\? \[y/n\]: " \
+	"lvremove question"
+expect_match "$out" "Logical volume vg/lv not removed\."
+expect_eq "$(lvs --noheadings -o lv_name vg | tr -d ' ' | sort | tr '\n' ' ')" "lv plain s2 s3 snap " \
+	"LVs after 'n'"
+expect_ok lvchange -an vg/lv
+out=$(lvremove vg/lv </dev/null 2>&1) || fail "lvremove of the inactive origin: $out"
+expect_eq "$out" '  Logical volume "snap" successfully removed.
+  Logical volume "s2" successfully removed.
+  Logical volume "s3" successfully removed.
+  Logical volume "lv" successfully removed.' "lvremove of the inactive origin"
+expect_eq "$(lvs --noheadings -o lv_name vg | tr -d ' ')" "plain" "LVs left"
 pass

@@ -216,8 +216,9 @@ int lvm_lvcreate_snapshot(struct lvm_ctx *ctx)
 	return LVM_OK;
 }
 
-/* Removes one snapshot (its COW LV `cow`) from `vg` and its devices. */
-static int remove_snapshot(struct lvm_ctx *ctx, struct vg *vg, struct lv *cow, bool quiet_ok)
+/* Removes one snapshot (its COW LV `cow`) from `vg` and its devices;
+ * `with_origin`: as part of its origin's removal, which asked already. */
+static int remove_snapshot(struct lvm_ctx *ctx, struct vg *vg, struct lv *cow, bool with_origin)
 {
 	struct lv_seg *seg = lv_cow_seg(cow);
 	struct lv *origin = seg->origin;
@@ -231,7 +232,7 @@ static int remove_snapshot(struct lvm_ctx *ctx, struct vg *vg, struct lv *cow, b
 		lvm_error("Logical volume %s/%s in use.", vg->name, cow->name);
 		return -1;
 	}
-	if (active && !lvm_has(ctx, ARG_force) &&
+	if (active && !with_origin && !lvm_has(ctx, ARG_force) &&
 	    !lvm_yes(ctx, "Do you really want to remove active logical volume %s/%s?", vg->name,
 		     cow->name)) {
 		lvm_error("Logical volume %s/%s not removed.", vg->name, cow->name);
@@ -243,7 +244,7 @@ static int remove_snapshot(struct lvm_ctx *ctx, struct vg *vg, struct lv *cow, b
 	vg_remove_lv(vg, cow);
 	if (!lv_is_origin(origin) && lvm_snap_origin_refresh(ctx, origin) < 0)
 		return -1;
-	if (quiet_ok)
+	if (with_origin)
 		lvm_print("Logical volume \"%s\" successfully removed.", cow->name);
 	return 0;
 }
@@ -255,18 +256,26 @@ int lvm_snap_remove(struct lvm_ctx *ctx, struct vg *vg, struct lv *lv)
 	if (lv_cow_seg(lv))
 		return remove_snapshot(ctx, vg, lv, false);
 	unsigned n = lv_origin_snapshots(lv, segs, 256);
-	if (lvm_snap_dev_active(ctx, lv) && lvm_snap_dev_open(ctx, lv)) {
+	bool active = lvm_snap_dev_active(ctx, lv);
+	if (active && lvm_snap_dev_open(ctx, lv)) {
 		lvm_error("Logical volume %s/%s in use.", vg->name, lv->name);
 		return -1;
 	}
-	if (!lvm_has(ctx, ARG_force) && !lvm_snap_dev_active(ctx, lv) &&
-	    !lvm_yes(ctx, "Removing origin %s will also remove %u snapshots(s). Proceed?", lv->name,
-		     n)) {
+	/* As LVM2: one question for an active origin and its snapshots, none
+	 * for an inactive one. */
+	if (active && !lvm_has(ctx, ARG_force) &&
+	    !lvm_yes(ctx,
+		     "Do you really want to remove active origin logical volume %s/%s with %u "
+		     "snapshots(s)?",
+		     vg->name, lv->name, n)) {
 		lvm_error("Logical volume %s/%s not removed.", vg->name, lv->name);
 		return -1;
 	}
 	for (unsigned i = 0; i < n && i < 256; i++)
 		if (remove_snapshot(ctx, vg, segs[i]->cow, true) < 0)
 			return -1;
-	return lvm_lv_remove(ctx, vg, lv);
+	if (lvm_lv_deactivate(ctx, lv) < 0)
+		return -1;
+	vg_remove_lv(vg, lv);
+	return 0;
 }
