@@ -35,7 +35,7 @@ expect_match "$(dmsetup status vg-snap)" "Invalid" "status"
 dd if="$ULVM_RUN_DIR/dev/vg-snap" of=/dev/null bs=4k count=1 status=none 2>/dev/null &&
 	fail "an invalid snapshot still reads"
 expect_fail lvconvert --merge vg/snap
-expect_match "$ERR" "Unable to merge invalid snapshot vg/snap."
+expect_match "$ERR" "Unable to merge invalidated snapshot LV vg/snap\."
 out=$(lvremove -f vg/lv 2>&1) || fail "lvremove origin: $out"
 expect_match "$out" 'Logical volume "snap" successfully removed'
 expect_match "$out" 'Logical volume "lv" successfully removed'

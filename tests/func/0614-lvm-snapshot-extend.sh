@@ -8,6 +8,8 @@
 # store by its origin, and a store grows no further than the origin can
 # fill: LVM2 2.03.16's messages ("Reached maximum COW size", "unchanged").
 # lvremove of the origin asks once while it is active, not when inactive.
+# LVM2's refusals of a store under 3 chunks and of a merge into a
+# read-only origin.
 . "$(dirname "$0")/lib.sh"
 requires losetup
 [ "$(id -u)" = 0 ] || skip "needs root for the loop block device"
@@ -74,4 +76,19 @@ expect_eq "$out" '  Logical volume "snap" successfully removed.
   Logical volume "s3" successfully removed.
   Logical volume "lv" successfully removed.' "lvremove of the inactive origin"
 expect_eq "$(lvs --noheadings -o lv_name vg | tr -d ' ')" "plain" "LVs left"
+
+# LVM2 2.03.16's refusals: a store under 3 chunks, merging into a
+# read-only origin.
+c=$(make_image c.img 16M)
+expect_ok vgcreate -s 256k vs "$c"
+expect_ok lvcreate -an -L 4M -n o vs
+expect_fail lvcreate -s -l 1 -c 128k -n x vs/o
+expect_eq "$ERR" "  Snapshot volume cannot be smaller than 3 chunks (2 extents, 384.00 KiB)." \
+	"store under 3 chunks"
+expect_ok lvcreate -s -l 2 -c 128k -n x vs/o
+expect_ok lvchange -an vs/o
+expect_ok lvchange -pr vs/o
+expect_fail lvconvert --merge vs/x
+expect_eq "$ERR" "  Cannot merge snapshot vs/x into the read-only origin vs/o. (Use lvchange -p rw)." \
+	"merge into a read-only origin"
 pass

@@ -83,11 +83,17 @@ static int merge_one(struct lvm_ctx *ctx, const char *arg)
 			  vgname, name, vgname, oname, vgname, other->cow->name);
 		return LVM_EFAILED;
 	}
+	if (!(origin->status & LV_WRITE)) {
+		lvm_error("Cannot merge snapshot %s/%s into the read-only origin %s/%s. (Use "
+			  "lvchange -p rw).",
+			  vgname, name, vgname, oname);
+		return LVM_EFAILED;
+	}
 	bool origin_active = lvm_snap_dev_active(ctx, origin);
 	if (!seg->merging) {
 		struct lvm_snap_status st;
 		if (lvm_snap_status(ctx, cow, &st) == 0 && st.invalid) {
-			lvm_error("Unable to merge invalid snapshot %s/%s.", vgname, name);
+			lvm_error("Unable to merge invalidated snapshot LV %s/%s.", vgname, name);
 			return LVM_EFAILED;
 		}
 		bool defer = !origin_active;

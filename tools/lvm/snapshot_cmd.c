@@ -116,7 +116,9 @@ static int store_extents(struct lvm_ctx *ctx, const struct vg *vg, const struct 
 		return -EINVAL;
 	}
 	if (n * es < 3ull * chunk) {
-		lvm_error("Unable to create a snapshot smaller than 3 chunks.");
+		lvm_error("Snapshot volume cannot be smaller than 3 chunks (%llu extents, %s).",
+			  (unsigned long long)((3ull * chunk + es - 1) / es),
+			  lvm_size_str(3ull * chunk, 'h', true, true, a, sizeof(a)));
 		return -EINVAL;
 	}
 	*out = (uint32_t)n;
@@ -134,16 +136,13 @@ static const char *next_lvol(struct lvm_ctx *ctx, const struct vg *vg)
 
 static int check_origin(const struct lv *o)
 {
-	if (lv_cow_seg(o)) {
-		lvm_error("Snapshots of snapshots are not supported.");
-		return -EINVAL;
-	}
-	if (lv_merging_seg(o)) {
-		lvm_error("Snapshots of an origin that has a merging snapshot is not supported");
-		return -EINVAL;
-	}
-	if (lv_is_snapshot(o) || !(o->status & LV_VISIBLE)) {
-		lvm_error("Snapshots of hidden volumes are not supported.");
+	/* LVM2's validate_snapshot_origin, in its order. */
+	const char *err = lv_cow_seg(o)					   ? "snapshots"
+			  : lv_is_snapshot(o) || !(o->status & LV_VISIBLE) ? "hidden volumes"
+			  : lv_merging_seg(o) ? "an origin that has a merging snapshot"
+					      : NULL;
+	if (err) {
+		lvm_error("Snapshots of %s are not supported.", err);
 		return -EINVAL;
 	}
 	return 0;
