@@ -203,6 +203,16 @@ static void f_pv_device_id_type(const struct field_ctx *c, struct cell *v)
 	{                                                                                          \
 		id, head, w, t, sec, fn, desc                                                      \
 	}
+/* --- PV segments --- */
+static void f_pvseg_start(const struct field_ctx *c, struct cell *v)
+{
+	cell_num(c, v, O->pvseg_start);
+}
+static void f_pvseg_size(const struct field_ctx *c, struct cell *v)
+{
+	cell_num(c, v, O->pvseg_size);
+}
+
 const struct field_def report_fields_pv[] = {
     F("pv_fmt", "Fmt", 0, FT_STR, SEC_LABEL, f_pv_fmt, "Type of metadata."),
     F("pv_uuid", "PV UUID", 38, FT_STR, SEC_LABEL, f_pv_uuid, "Unique identifier."),
@@ -248,5 +258,8 @@ const struct field_def report_fields_pv[] = {
     F("pv_device_id", "DeviceID", 0, FT_STR, SEC_PV, f_pv_device_id, "Device ID such as the WWID."),
     F("pv_device_id_type", "DeviceIDType", 0, FT_STR, SEC_PV, f_pv_device_id_type,
       "Type of device ID such as WWID."),
+    F("pvseg_start", "Start", 0, FT_NUM, SEC_PVSEG, f_pvseg_start,
+      "Physical Extent number of start of segment."),
+    F("pvseg_size", "SSize", 0, FT_NUM, SEC_PVSEG, f_pvseg_size, "Number of extents in segment."),
 };
 const unsigned report_n_fields_pv = sizeof(report_fields_pv) / sizeof(report_fields_pv[0]);

@@ -45,10 +45,11 @@ static int row_cmp(const void *a, const void *b, void *arg)
 
 static const char *kind_name(const struct report_opts *o)
 {
-	return o->kind == REPORT_PVS   ? "pv"
-	       : o->kind == REPORT_VGS ? "vg"
-	       : o->segments	       ? "seg"
-				       : "lv";
+	if (o->kind == REPORT_VGS)
+		return "vg";
+	if (o->kind == REPORT_PVS)
+		return o->segments ? "pvseg" : "pv";
+	return o->segments ? "seg" : "lv";
 }
 
 static void json_value(struct strbuf *sb, const char *s)
@@ -191,11 +192,12 @@ static const char *const section_titles[SEC_COUNT] = {
     [SEC_PV] = "Physical Volume Fields",
     [SEC_VG] = "Volume Group Fields",
     [SEC_SEG] = "Logical Volume Segment Fields",
+    [SEC_PVSEG] = "Physical Volume Segment Fields",
 };
 static const char *const section_all[SEC_COUNT] = {
     [SEC_LV] = "lv_all",	   [SEC_LVINFO] = "lv_all", [SEC_LVSTATUS] = "lv_all",
     [SEC_LVINFOSTATUS] = "lv_all", [SEC_LABEL] = "pv_all",  [SEC_PV] = "pv_all",
-    [SEC_VG] = "vg_all",	   [SEC_SEG] = "seg_all",
+    [SEC_VG] = "vg_all",	   [SEC_SEG] = "seg_all",   [SEC_PVSEG] = "pvseg_all",
 };
 
 static void help_title(FILE *out, unsigned s, int w)

@@ -26,6 +26,10 @@ static const char *const default_cols[3][2] = {
 static const char *const default_seg_cols[2] = {
     "lv_name,vg_name,lv_attr,stripes,segtype,seg_size",
     "lv_name,vg_name,lv_attr,seg_start,seg_size,stripes,segtype,stripe_size,chunk_size"};
+/* pvs --segments ("pvseg"; LVM2's -v form adds LV fields, which pvs
+ * does not offer here). */
+static const char *const default_pvseg_cols =
+    "pv_name,vg_name,pv_fmt,pv_attr,pv_size,pv_free,pvseg_start,pvseg_size";
 static const char *const default_sort[3] = {
     [REPORT_PVS] = "pv_name",
     [REPORT_VGS] = "vg_name",
@@ -48,7 +52,8 @@ bool report_field_allowed(enum report_kind kind, const struct field_def *f)
 {
 	switch (kind) {
 	case REPORT_PVS:
-		return f->section == SEC_LABEL || f->section == SEC_PV || f->section == SEC_VG;
+		return f->section == SEC_LABEL || f->section == SEC_PV || f->section == SEC_VG ||
+		       f->section == SEC_PVSEG;
 	case REPORT_VGS:
 		return f->section == SEC_VG;
 	case REPORT_LVS:
@@ -131,18 +136,17 @@ static void remove_col(struct report *r, const struct field_def *f)
 		}
 }
 
-/* "all" (LVM2: not the segment fields), "lv_all", "pv_all", "vg_all", "seg_all": every field of
- * those sections the kind allows. Returns false when `name` is none of them. */
+/* "all" (LVM2: not the segment fields, nor VG fields in pvs), "lv_all", "pv_all", "vg_all",
+ * "seg_all", "pvseg_all": every field of those sections the kind allows. Returns false when `name`
+ * is none of them. */
 static bool add_all(struct report *r, const char *name, size_t len, bool remove)
 {
 	static const struct {
 		const char *name;
 		unsigned char lo, hi;
-	} groups[] = {{"all", 0, SEC_COUNT - 1},
-		      {"lvall", SEC_LV, SEC_LVINFOSTATUS},
-		      {"pvall", SEC_LABEL, SEC_PV},
-		      {"vgall", SEC_VG, SEC_VG},
-		      {"segall", SEC_SEG, SEC_SEG}};
+	} groups[] = {{"all", 0, SEC_COUNT - 1},    {"lvall", SEC_LV, SEC_LVINFOSTATUS},
+		      {"pvall", SEC_LABEL, SEC_PV}, {"vgall", SEC_VG, SEC_VG},
+		      {"segall", SEC_SEG, SEC_SEG}, {"pvsegall", SEC_PVSEG, SEC_PVSEG}};
 	char want[64];
 
 	canonical(name, len, want, sizeof(want));
@@ -154,7 +158,8 @@ static bool add_all(struct report *r, const char *name, size_t len, bool remove)
 				const struct field_def *f = &tables[t].f[i];
 				if (f->section < groups[g].lo || f->section > groups[g].hi ||
 				    !report_field_allowed(r->o.kind, f) ||
-				    (g == 0 && f->section == SEC_SEG))
+				    (g == 0 && (f->section == SEC_SEG || f->section == SEC_PVSEG ||
+						(r->o.kind == REPORT_PVS && f->section == SEC_VG))))
 					continue;
 				if (remove)
 					remove_col(r, f);
@@ -203,9 +208,10 @@ static int parse_columns(struct report *r, bool *help)
 	for (unsigned i = 0; i < o->n_columns; i++)
 		if (o->columns[i][0] != '+' && o->columns[i][0] != '-')
 			replaced = true;
-	const char *defaults = o->kind == REPORT_LVS && o->segments
-				   ? default_seg_cols[o->verbose]
-				   : default_cols[o->kind][o->verbose];
+	const char *defaults = !o->segments	       ? default_cols[o->kind][o->verbose]
+			       : o->kind == REPORT_LVS ? default_seg_cols[o->verbose]
+			       : o->kind == REPORT_PVS ? default_pvseg_cols
+						       : default_cols[o->kind][o->verbose];
 	if (!replaced && (rc = col_list(r, defaults, false, help)) < 0)
 		return rc;
 	for (unsigned i = 0; i < o->n_columns; i++) {
@@ -280,9 +286,9 @@ struct report *report_new(const struct report_opts *o, FILE *out, bool *help_sho
 	if (o->select && *o->select && !(r->sel = sel_parse(r, o->select)))
 		goto fail;
 	for (unsigned i = 0; i < r->n_cols; i++)
-		r->segs |= r->cols[i].f->section == SEC_SEG;
+		r->segs |= r->cols[i].f->section == SEC_SEG || r->cols[i].f->section == SEC_PVSEG;
 	r->segs |= r->sel && sel_uses_segs(r->sel);
-	r->segs |= r->o.kind == REPORT_LVS && r->o.segments;
+	r->segs |= r->o.segments;
 	return r;
 fail:
 	report_free(r);

@@ -47,7 +47,7 @@ struct report_opts {
 	bool verbose;	    /* -v: the longer default columns */
 	bool no_headings, aligned, name_prefixes, unquoted, json, binary;
 	bool all;	       /* -a: hidden LVs too, as "[name]" */
-	bool segments;	       /* lvs --segments: a row per segment, LVM2's seg columns */
+	bool segments;	       /* --segments: a row per LV (lvs) or PV (pvs) segment */
 	const char *separator; /* NULL: " " and aligned */
 	struct units units;
 	const char *dev_dir; /* for lv_path; NULL: "/dev" */
@@ -64,6 +64,7 @@ struct report_obj {
 	const char *pv_name;
 	const struct lv *lv;
 	const struct lv_seg *seg;
+	uint32_t pvseg_start, pvseg_size; /* pvs rows per PV segment (extents) */
 };
 
 struct report;

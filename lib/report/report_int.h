@@ -21,6 +21,7 @@ enum field_section {
 	SEC_PV,
 	SEC_VG,
 	SEC_SEG,
+	SEC_PVSEG,
 	SEC_COUNT
 };
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ulvm's pvs/vgs/lvs print exactly what LVM2's print for a VG LVM2 made:
 # default and -v columns, -o lists (+/-, segment fields, ranges and
-# devices), lvs --segments (a row per segment, LVM2's segment columns),
+# devices), lvs and pvs --segments (a row per LV or PV segment, free
+# ones too, LVM2's segment columns; pvseg fields),
 # orphan PVs, hidden fields, sizes of the metadata areas; -o help lists
 # LVM2's sections and descriptions, on stderr.
 . "$(dirname "$0")/lib.sh"
@@ -39,6 +40,10 @@ same_as_lvm2 vgs vg
 same_as_lvm2 pvs "$B"
 same_as_lvm2 vgs -o vg_all
 same_as_lvm2 pvs -o pv_all
+same_as_lvm2 pvs -o all
+same_as_lvm2 pvs --segments
+same_as_lvm2 pvs -o pv_name,pvseg_start,pvseg_size,pv_pe_count -O -pvseg_size
+same_as_lvm2 pvs -o pv_name,pvseg_all -S 'pvseg_size>2'
 
 # -o help: on stderr as LVM2 logs it, exit 0; each field ulvm lists is one
 # of LVM2's, under the same section, with LVM2's description.

@@ -47,6 +47,7 @@ json_same lvs
 json_same vgs
 json_same pvs
 json_same lvs --segments
+json_same pvs --segments
 json_same lvs -o lv_name,devices,seg_pe_ranges,lv_tags
 json_same vgs -o vg_name,vg_size,vg_tags --units b
 json_same lvs -S 'name=nomatch'

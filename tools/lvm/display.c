@@ -340,12 +340,6 @@ void display_pv_full(struct lvm_ctx *ctx, const struct vg *vg, const struct pv *
 	lvm_print(" ");
 }
 
-/* One used stretch of a PV: extents [pe, pe+len) for segment `seg`. */
-struct pv_stretch {
-	uint32_t pe, len;
-	const struct lv_seg *seg;
-};
-
 static int stretch_cmp(const void *a, const void *b)
 {
 	const struct pv_stretch *x = a, *y = b;
@@ -353,13 +347,12 @@ static int stretch_cmp(const void *a, const void *b)
 	return x->pe < y->pe ? -1 : x->pe > y->pe;
 }
 
-void display_pv_segments(struct lvm_ctx *ctx, const struct vg *vg, const struct pv *pv)
+size_t display_pv_stretches(struct lvm_ctx *ctx, const struct vg *vg, const struct pv *pv,
+			    struct pv_stretch **out)
 {
 	struct pv_stretch *used = NULL;
 	size_t n = 0, cap = 0;
 
-	if (!lvm_vg_is_orphan(vg))
-		lvm_print("--- Physical Segments ---");
 	for (const struct lv *lv = lvm_vg_is_orphan(vg) ? NULL : vg->lvs; lv; lv = lv->next)
 		for (const struct lv_seg *s = lv->segs; s; s = s->next)
 			for (uint32_t a = 0; a < s->area_count; a++) {
@@ -376,6 +369,17 @@ void display_pv_segments(struct lvm_ctx *ctx, const struct vg *vg, const struct 
 			}
 	if (n)
 		qsort(used, n, sizeof(*used), stretch_cmp);
+	*out = used;
+	return n;
+}
+
+void display_pv_segments(struct lvm_ctx *ctx, const struct vg *vg, const struct pv *pv)
+{
+	struct pv_stretch *used;
+
+	if (!lvm_vg_is_orphan(vg))
+		lvm_print("--- Physical Segments ---");
+	size_t n = display_pv_stretches(ctx, vg, pv, &used);
 	uint32_t pe = 0;
 	for (size_t i = 0; i <= n; i++) {
 		uint32_t next = i < n ? used[i].pe : pv->pe_count;

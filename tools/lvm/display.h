@@ -34,6 +34,15 @@ void display_lv_colons(struct lvm_ctx *ctx, const struct lv *lv);
 
 /* `pv` of `vg` (an orphan pseudo VG for a PV in no VG). */
 void display_pv_full(struct lvm_ctx *ctx, const struct vg *vg, const struct pv *pv);
+/* One used stretch of a PV: extents [pe, pe+len) for segment `seg`. */
+struct pv_stretch {
+	uint32_t pe, len;
+	const struct lv_seg *seg;
+};
+/* The used stretches of `pv` in `vg`, by first extent (in ctx->arena);
+ * the gaps between them are free. Returns their number. */
+size_t display_pv_stretches(struct lvm_ctx *ctx, const struct vg *vg, const struct pv *pv,
+			    struct pv_stretch **out);
 /* "--- Physical Segments ---" (pvdisplay -m). */
 void display_pv_segments(struct lvm_ctx *ctx, const struct vg *vg, const struct pv *pv);
 /* pvdisplay -c. */
