@@ -3,7 +3,8 @@
 # the snapshot: its I/O fails, status says Invalid, the header's valid
 # flag is 0 on disk, its event counter moves, and the origin loses
 # nothing. With PO a snapshot write that does not fit is refused and the
-# status says Overflow, the snapshot staying readable.
+# status says Overflow, the snapshot staying readable. Neither target
+# takes a dmsetup message (the kernel's have none).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/snapshot.sh"
 start_daemon
@@ -13,6 +14,11 @@ make_stack 8
 cow=$(make_image cow.img $((12 * 4096)))
 expect_ok dmsetup create snap --table "0 $sectors snapshot base $cow P 8"
 expect_eq "$(status_of snap)" "16/96 16" "empty store"
+# The kernel's snapshot targets take no messages.
+for d in snap origin; do
+	expect_fail dmsetup message $d 0 anything
+	expect_match "$ERR" "does not take messages" "dmsetup message to $d"
+done
 cp "$T/t0" "$T/origin.want"
 head -c 4096 /dev/urandom >"$T/block"
 for i in $(seq 0 9); do
