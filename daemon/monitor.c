@@ -42,6 +42,7 @@ struct policy {
 struct child {
 	pid_t pid;
 	char device[ULVM_NAME_MAX + 1];
+	uint64_t total; /* the store's size the extend started from */
 };
 
 static struct {
@@ -49,6 +50,10 @@ static struct {
 	atomic_bool stop;
 	char tool[4096];
 	struct child children[MAX_CHILDREN];
+	/* Stores an extend left as they were (already at the largest size
+	 * the origin can fill): not tried again until their size changes. */
+	struct child at_max[MAX_CHILDREN];
+	unsigned next_at_max;
 	time_t conf_mtime;
 	off_t conf_size;
 	struct policy policy;
@@ -131,8 +136,20 @@ static void reap_children(void)
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			log_warn("monitor: extending snapshot '%s' failed (status %d)", c->device,
 				 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		else
+			mon.at_max[mon.next_at_max++ % MAX_CHILDREN] = *c;
 		c->pid = 0;
 	}
+}
+
+/* True when the last successful extend of `device` started from this
+ * very size: it could not grow. */
+static bool cannot_grow(const char *device, uint64_t total)
+{
+	for (int i = 0; i < MAX_CHILDREN; i++)
+		if (mon.at_max[i].total == total && !strcmp(mon.at_max[i].device, device))
+			return true;
+	return false;
 }
 
 static void extend(const char *device, uint64_t total)
@@ -140,7 +157,8 @@ static void extend(const char *device, uint64_t total)
 	char lv[2 * ULVM_NAME_MAX], size[64];
 	int slot = -1;
 
-	if (!dm_name_to_lv(device, lv, sizeof(lv)) || extending(device))
+	if (!dm_name_to_lv(device, lv, sizeof(lv)) || extending(device) ||
+	    cannot_grow(device, total))
 		return;
 	for (int i = 0; i < MAX_CHILDREN && slot < 0; i++)
 		if (!mon.children[i].pid)
@@ -159,6 +177,7 @@ static void extend(const char *device, uint64_t total)
 	log_info("monitor: snapshot '%s' reached %lld%%: lvextend -L %s %s", device,
 		 (long long)mon.policy.threshold, size, lv);
 	mon.children[slot].pid = pid;
+	mon.children[slot].total = total;
 	snprintf(mon.children[slot].device, sizeof(mon.children[slot].device), "%s", device);
 }
 
