@@ -135,6 +135,18 @@ static void active_bin(const struct field_ctx *c, struct cell *v, const char *wo
 	}
 	cell_bin(c, v, i.exists, word);
 }
+/* Thin pool and cache facts: never known for the LVs here (LVM2's
+ * undefined values, blank and "unknown"/-1). */
+static void f_lv_when_full(const struct field_ctx *c, struct cell *v)
+{
+	cell_str(c, v, "");
+}
+static void f_lv_check_needed(const struct field_ctx *c, struct cell *v)
+{
+	cell_bin(c, v, false, "");
+	v->str = c->o->binary ? "-1" : "unknown";
+	v->undef = true;
+}
 static void f_lv_active_locally(const struct field_ctx *c, struct cell *v)
 {
 	active_bin(c, v, "active locally");
@@ -486,6 +498,8 @@ const struct field_def report_fields_lv[] = {
       "Set if LV is skipped on activation."),
     F("lv_autoactivation", "AutoAct", 0, FT_BIN, SEC_LV, f_lv_autoact,
       "Set if LV autoactivation is enabled."),
+    F("lv_when_full", "WhenFull", 15, FT_STR, SEC_LV, f_lv_when_full,
+      "For thin pools, behavior when full."),
     F("lv_active", "Active", 0, FT_STR, SEC_LV, f_lv_active, "Active state of the LV."),
     F("lv_active_locally", "ActLocal", 10, FT_BIN, SEC_LV, f_lv_active_locally,
       "Set if the LV is active locally."),
@@ -572,6 +586,8 @@ const struct field_def report_fields_lv[] = {
     F("sync_percent", "Cpy%Sync", 0, FT_PCT, SEC_LVSTATUS, f_pct_blank,
       "For Cache, RAID, mirrors and pvmove, current percentage in-sync."),
     F("lv_health_status", "Health", 15, FT_STR, SEC_LVSTATUS, f_lv_health, "LV health status."),
+    F("lv_check_needed", "CheckNeeded", 15, FT_BIN, SEC_LVSTATUS, f_lv_check_needed,
+      "For thin pools and cache volumes, whether metadata check is needed."),
     F("lv_merge_failed", "MergeFailed", 15, FT_BIN, SEC_LVSTATUS, f_lv_merge_failed,
       "Set if snapshot merge failed."),
     F("lv_snapshot_invalid", "SnapInvalid", 15, FT_BIN, SEC_LVSTATUS, f_lv_snap_invalid,

@@ -29,6 +29,8 @@ same_as_lvm2 lvs -o lv_name,lv_uuid,lv_major,lv_minor,lv_kernel_major,seg_count
 same_as_lvm2 lvs --separator : -o lv_name,lv_path,lv_dm_path
 same_as_lvm2 lvs -o lv_name,devices,seg_pe_ranges,seg_le_ranges,stripes,stripe_size,segtype
 same_as_lvm2 lvs -o lv_name,seg_start,seg_start_pe,seg_size,seg_size_pe,seg_tags,data_stripes
+same_as_lvm2 lvs -o lv_name,lv_when_full,lv_check_needed,lv_merging,lv_converting,lv_ancestors
+same_as_lvm2 lvs --binary -o lv_name,lv_check_needed,lv_merging,lv_image_synced
 same_as_lvm2 lvs --segments
 same_as_lvm2 lvs --segments -v
 same_as_lvm2 lvs --segments -o lv_name,seg_size -O -seg_size
