@@ -3,8 +3,9 @@
 # (snapshot-merge, polled to completion, snapshot dropped, origin linear
 # again) and the origin holds the snapshot-time bytes; with the origin
 # open it is deferred ("Delaying merge since origin is open."), marked in
-# the metadata (merging_store, attr O/S, lv_merging), and completes when the origin is
-# deactivated and activated again.
+# the metadata (merging_store, attr O/S, lv_merging), and completes when
+# the origin is deactivated and activated again. --background returns at
+# once; lvs shows the progress (the origin's Data% falling).
 . "$(dirname "$0")/lib.sh"
 requires losetup
 [ "$(id -u)" = 0 ] || skip "needs root for the loop block device"
@@ -65,5 +66,37 @@ done
 cmp -s "$T/t0" "$dev" || fail "origin differs after the deferred merge"
 expect_match "$(dmsetup table vg-lv)" "^0 81920 linear " "origin table after the deferred merge"
 [ "$(lvs --noheadings -o lv_name vg | tr -d ' ')" = lv ] || fail "s2 still listed"
+
+# --background returns at once and a detached child polls and finishes
+# the merge; meanwhile lvs shows its progress as the origin's Data% going
+# down. Random 4 KiB direct writes leave chunks that merge one per step,
+# slow enough to watch.
+cp "$dev" "$T/t1"
+expect_ok lvcreate -s -c 4k -L 24M -n s3 vg/lv
+python3 - "$dev" <<'PY' || fail "random writes to the origin"
+import mmap, os, random, sys
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_DIRECT)
+buf = mmap.mmap(-1, 4096)
+buf.write(os.urandom(4096))
+random.seed(6)
+for block in random.sample(range(40 * 256), 1024):
+    os.pwrite(fd, buf, block * 4096)
+os.close(fd)
+PY
+out=$(timeout 5 lvconvert --merge --background vg/s3 2>&1) || fail "lvconvert -b: $out"
+expect_eq "$out" "  Merging of volume vg/s3 started." "lvconvert -b output"
+seen=""
+for _ in $(seq 600); do
+	row=$(lvs --noheadings -o lv_attr,data_percent vg/lv | awk '{print $1, $2}')
+	[[ $row == O* ]] || break
+	seen+="${row#* } "
+	sleep 0.2
+done
+[[ $row == O* ]] && fail "background merge did not finish: $row"
+awk -v s="$seen" 'BEGIN { n = split(s, p, " "); for (i = 2; i <= n; i++) if (p[i] > p[i - 1]) exit 1
+	exit !(n >= 2 && p[n] < p[1]) }' || fail "no falling Data% while merging: $seen"
+echo "Data% seen: $seen"
+cmp -s "$T/t1" "$dev" || fail "origin differs after the background merge"
+[ "$(lvs --noheadings -o lv_name vg | tr -d ' ')" = lv ] || fail "s3 still listed"
 expect_ok lvremove -f vg/lv
 pass

@@ -6,14 +6,34 @@
  * drops the snapshot and reloads the origin with its own table. Else
  * the merge starts when the origin is next activated (that activation
  * runs `lvconvert --merge --background` to finish it). The VG lock is
- * not held while polling. */
+ * not held while polling; with --background a detached child polls. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lvm_int.h"
 #include "snapshot.h"
+
+/* --background: the caller returns at once and a detached child polls
+ * and finishes the merge (LVM2's background polling). True in the
+ * parent; the child, or a failed fork, polls in place. */
+static bool detach(void)
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid > 0)
+		return true;
+	if (pid == 0) {
+		setsid();
+		if (!freopen("/dev/null", "r", stdin) || !freopen("/dev/null", "w", stdout) ||
+		    !freopen("/dev/null", "w", stderr))
+			_exit(1);
+	}
+	return false;
+}
 
 static void nap(void)
 {
@@ -90,6 +110,7 @@ static int merge_one(struct lvm_ctx *ctx, const char *arg)
 		return LVM_EFAILED;
 	}
 	bool origin_active = lvm_snap_dev_active(ctx, origin);
+	bool started = false;
 	if (!seg->merging) {
 		struct lvm_snap_status st;
 		if (lvm_snap_status(ctx, cow, &st) == 0 && st.invalid) {
@@ -116,6 +137,7 @@ static int merge_one(struct lvm_ctx *ctx, const char *arg)
 		if (lvm_snap_merge_start(ctx, seg) < 0)
 			return LVM_EFAILED;
 		lvm_print("Merging of volume %s/%s started.", vgname, name);
+		started = true;
 	} else if (!origin_active || !lvm_snap_status_dev(ctx, cow)) {
 		if (!bg)
 			lvm_print(
@@ -127,6 +149,8 @@ static int merge_one(struct lvm_ctx *ctx, const char *arg)
 	/* Poll without the VG lock, as LVM2's polldaemon does. */
 	lvm_vgs_release_all(ctx);
 	lvm_locks_release(ctx);
+	if (started && bg && detach())
+		return LVM_OK;
 	if (!wait_merge(ctx, dev)) {
 		lvm_error("%s/%s: Merge failed.", vgname, oname);
 		return LVM_EFAILED;
