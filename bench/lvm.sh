@@ -32,10 +32,14 @@ for d in "$U1" "$U2"; do "$U" lvmdevices --adddev "$d"; done
 lvm2 pvcreate -q "$L1" "$L2" >/dev/null 2>&1 && lvm2 vgcreate vgb "$L1" "$L2" >/dev/null 2>&1 || exit 1
 
 # timed CMD...: runs CMD once (output dropped), microseconds on stdout.
+# The clock is bash's own EPOCHREALTIME: a $(date) after the command
+# would add date's fork and exec (about 0.5-1 ms) to both sides alike,
+# which hides most of the faster side's lead.
 timed() {
-	local s=$(date +%s%N)
+	local s=${EPOCHREALTIME/./}
 	"$@" >/dev/null 2>&1 || { echo "bench lvm: '$*' failed" >&2; return 1; }
-	echo $((($(date +%s%N) - s) / 1000))
+	local e=${EPOCHREALTIME/./}
+	echo $(((10#$e - 10#$s)))
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # The two sides take turns, lvcreate by lvcreate, so that a machine busy
