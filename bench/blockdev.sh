@@ -9,7 +9,10 @@
 # servers' CPU time per io, printed last, much less so.
 #
 # Env: ULVM_BIN (set by bench/run), BENCH_SIZE (image, default 1G),
-# BENCH_RUNTIME (seconds per fio run, default 8). Needs root.
+# BENCH_RUNTIME (seconds per fio run, default 8), BENCH_FUSE_URING (Y:
+# switch the fuse module's enable_uring on for the run so that ulvmd takes
+# FUSE requests over io_uring, N: off, keep: leave it; default Y; the
+# previous value is restored at exit). Needs root.
 set -u
 : "${ULVM_BIN:?ULVM_BIN must point at build/bin}"
 size=${BENCH_SIZE:-1G}
@@ -24,6 +27,8 @@ S=$(mktemp -d /dev/shm/ulvm-bench-blk.XXXXXX) # tmpfs: measure the paths, not a 
 export ULVM_RUN_DIR="$T/run" ULVM_SYSTEM_DIR="$T/etc" ULVM_DEV_DIR="$T/dev"
 mkdir -p "$ULVM_RUN_DIR" "$ULVM_SYSTEM_DIR" "$ULVM_DEV_DIR" "$T/fuse"
 nbdkit_pid= nbdfuse_pid=
+uring_param=/sys/module/fuse/parameters/enable_uring
+uring_prev=
 
 # Loop devices we attached ourselves: only those whose backing file is ours.
 detach_ours() {
@@ -50,7 +55,9 @@ cleanup() {
 	stop_ulvmd
 	detach_ours
 	umount -l "$T/fuse" 2>/dev/null
+	[ -n "${BENCH_KEEP_LOG:-}" ] && cp "$ULVM_RUN_DIR/ulvmd.log" "$BENCH_KEEP_LOG"
 	rm -rf "$T" "$S"
+	[ -n "$uring_prev" ] && echo "$uring_prev" >"$uring_param"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -60,6 +67,12 @@ wait_for() { # wait_for TEST-ARGS...: up to 10 s
 	echo "bench blockdev: timed out waiting for: test $*" >&2
 	exit 1
 }
+
+want=${BENCH_FUSE_URING:-Y}
+if [ "$want" != keep ] && [ -w "$uring_param" ]; then
+	uring_prev=$(cat "$uring_param")
+	echo "$want" >"$uring_param" || exit 1
+fi
 
 img="$S/img"
 truncate -s "$size" "$img"
@@ -114,6 +127,10 @@ wait_for -L "$ULVM_DEV_DIR/mapper/bench"
 bench_dev ulvm "$(readlink "$ULVM_DEV_DIR/mapper/bench")" "$(cat "$ULVM_RUN_DIR/ulvmd.pid")"
 "$ULVM_BIN/dmsetup" remove bench
 stop_ulvmd
+# ulvmd logs at stop how many FUSE requests came over io_uring and how many
+# through /dev/fuse.
+fuse_path=$(grep -o 'fuse: [0-9]* requests over io_uring, [0-9]* over /dev/fuse' \
+	"$ULVM_RUN_DIR/ulvmd.log" | tail -1)
 
 # peer: nbdkit file -> nbdfuse -> loop
 nbdkit -f -U "$T/nbdkit.sock" --threads 16 file "$img" &
@@ -134,6 +151,7 @@ detach_ours
 
 echo "fio libaio direct=1 on loop devices, $size tmpfs image, ${runtime}s per run, $(nproc) CPUs"
 echo "(loop dio: ulvm=${dio[ulvm]:-?} peer=${dio[peer]:-?} limit=${dio[limit]:-?}; shared machine, numbers are noisy)"
+echo "ulvm FUSE path (fuse.enable_uring=$(cat "$uring_param" 2>/dev/null || echo absent)): ${fuse_path#fuse: }"
 printf '%-18s %16s %16s %16s %10s %10s\n' job ulvm peer limit ulvm/peer ulvm/limit
 for j in "${jobs[@]}"; do
 	read -r rw bs depth <<<"$j"

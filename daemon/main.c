@@ -38,6 +38,7 @@ struct options {
 	const char *nbd_listen;
 	unsigned workers;
 	const char *attach;
+	const char *fuse_uring;
 };
 
 static pthread_t main_thread;
@@ -94,7 +95,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: ulvmd [--foreground] [--nbd-listen ADDR:PORT] [--workers N]\n"
-		"             [--attach auto|never] [--debug]\n"
+		"             [--attach auto|never] [--fuse-uring auto|never] [--debug]\n"
 		"       ulvmd --stop [--force]\n"
 		"\n"
 		"The ulvm daemon: owns the mapped devices of $ULVM_RUN_DIR (now '%s')\n"
@@ -105,16 +106,23 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-	    {"foreground", no_argument, NULL, 'f'},    {"stop", no_argument, NULL, 's'},
-	    {"force", no_argument, NULL, 'F'},	       {"nbd-listen", required_argument, NULL, 'n'},
-	    {"workers", required_argument, NULL, 'w'}, {"attach", required_argument, NULL, 'a'},
-	    {"debug", no_argument, NULL, 'd'},	       {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+	    {"foreground", no_argument, NULL, 'f'},
+	    {"stop", no_argument, NULL, 's'},
+	    {"force", no_argument, NULL, 'F'},
+	    {"nbd-listen", required_argument, NULL, 'n'},
+	    {"workers", required_argument, NULL, 'w'},
+	    {"attach", required_argument, NULL, 'a'},
+	    {"debug", no_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"fuse-uring", required_argument, NULL, 'u'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->attach = "auto";
+	o->fuse_uring = "auto";
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -134,6 +142,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'a':
 			o->attach = optarg;
+			break;
+		case 'u':
+			o->fuse_uring = optarg;
 			break;
 		case 'd':
 			o->debug = true;
@@ -155,6 +166,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (strcmp(o->attach, "auto") && strcmp(o->attach, "never")) {
 		fprintf(stderr, "ulvmd: invalid --attach '%s' (auto or never)\n", o->attach);
+		return -1;
+	}
+	if (strcmp(o->fuse_uring, "auto") && strcmp(o->fuse_uring, "never")) {
+		fprintf(stderr, "ulvmd: invalid --fuse-uring '%s' (auto or never)\n",
+			o->fuse_uring);
 		return -1;
 	}
 	return 0;
@@ -274,6 +290,9 @@ static int start_services(const struct options *o)
 	int cleaned = loop_export_cleanup_stale(path, ulvm_dev_dir());
 	if (cleaned > 0)
 		log_info("cleaned %d leftovers of a daemon that died", cleaned);
+	/* auto: FUSE over io_uring when the kernel offers it (the fuse
+	 * module's enable_uring, which ulvmd never changes). */
+	fuse_export_allow_uring(strcmp(o->fuse_uring, "never") != 0);
 	if (fuse_export_start(path) < 0)
 		log_warn("no FUSE files (%s); NBD still serves every device", err_msg());
 	else if (loop_export_start(path, ulvm_dev_dir(), mode) < 0)

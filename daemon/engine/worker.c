@@ -41,6 +41,7 @@ struct worker {
 	struct worker_deferred *deferred;
 	atomic_bool stopping;
 	bool cancel_sent;
+	atomic_int ring_state; /* 0 starting, 1 ring up, -1 ring failed */
 };
 
 static struct worker *workers;
@@ -227,20 +228,33 @@ static void *worker_main(void *arg)
 
 static int ring_init(struct worker *w)
 {
-	struct io_uring_params p;
-
 	/* Completions are only ever reaped by this thread: let the kernel run
-	 * task work when we wait instead of interrupting us. Older kernels
-	 * reject the flags; fall back to a plain ring. */
-	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CQSIZE;
-	p.cq_entries = RING_ENTRIES * 4;
-	if (io_uring_queue_init_params(RING_ENTRIES, &w->ring, &p) == 0)
-		return 0;
-	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_CQSIZE;
-	p.cq_entries = RING_ENTRIES * 4;
-	return io_uring_queue_init_params(RING_ENTRIES, &w->ring, &p);
+	 * task work when we wait instead of interrupting us. 128-byte SQEs
+	 * carry the commands of FUSE over io_uring (exports/fuse_uring.c).
+	 * Older kernels reject some flags: fall back step by step. */
+	static const unsigned tries[] = {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
+					     IORING_SETUP_SQE128,
+					 IORING_SETUP_SQE128, 0};
+	struct io_uring_params p;
+	int r = -EINVAL;
+
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]) && r < 0; i++) {
+		memset(&p, 0, sizeof(p));
+		p.flags = tries[i] | IORING_SETUP_CQSIZE;
+		p.cq_entries = RING_ENTRIES * 4;
+		r = io_uring_queue_init_params(RING_ENTRIES, &w->ring, &p);
+	}
+	return r;
+}
+
+bool worker_big_sqes(struct worker *w)
+{
+	struct timespec tick = {0, 1000 * 1000};
+
+	/* Asked from another thread, maybe before w made its ring. */
+	while (atomic_load(&w->ring_state) == 0)
+		nanosleep(&tick, NULL);
+	return atomic_load(&w->ring_state) > 0 && (w->ring.flags & IORING_SETUP_SQE128);
 }
 
 static void *worker_boot(void *arg)
@@ -253,8 +267,10 @@ static void *worker_boot(void *arg)
 	if (r < 0) {
 		log_error("worker %u: io_uring setup failed: %s", w->index, strerror(-r));
 		atomic_store(&w->stopping, true);
+		atomic_store(&w->ring_state, -1);
 		return (void *)(intptr_t)r;
 	}
+	atomic_store(&w->ring_state, 1);
 	worker_main(w);
 	io_uring_queue_exit(&w->ring);
 	io_cache_release();

@@ -72,6 +72,10 @@ struct io_uring_sqe *worker_sqe(struct worker *w, struct uring_op *op);
  * `d` must stay valid until fn has run. */
 void worker_defer(struct worker *w, struct worker_deferred *d);
 
+/* Whether w's SQEs are 128 bytes (IORING_OP_URING_CMD with a command
+ * larger than 16 bytes needs it). Waits for w to have made its ring. */
+bool worker_big_sqes(struct worker *w);
+
 /* One-shot poll of `fd` for `events` (POLLIN...). */
 void worker_poll(struct worker *w, int fd, unsigned events, struct uring_op *op);
 

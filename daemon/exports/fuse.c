@@ -222,6 +222,16 @@ static int session_create(const char *mountpoint)
 		fx.se = NULL;
 		return err_set(EIO, "fuse: cannot mount '%s'", mountpoint);
 	}
+	/* libfuse's writes (replies of the metadata threads, notifications)
+	 * go through fuse_uring.c, which takes the ring up at INIT. */
+	static const struct fuse_custom_io io = {.writev = fx_ring_writev, .read = fx_ring_read};
+	int r = fuse_session_custom_io(fx.se, &io, fuse_session_fd(fx.se));
+	if (r < 0) {
+		fuse_session_unmount(fx.se);
+		fuse_session_destroy(fx.se);
+		fx.se = NULL;
+		return err_set(-r, "fuse: cannot set the session's io: %s", strerror(-r));
+	}
 	return 0;
 }
 
@@ -259,6 +269,11 @@ fail:
 	free(fx.mountpoint);
 	fx.mountpoint = NULL;
 	return r;
+}
+
+void fuse_export_allow_uring(bool allowed)
+{
+	fx_ring_allow(allowed);
 }
 
 const char *fuse_export_dir(void)

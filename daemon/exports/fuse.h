@@ -11,6 +11,8 @@
 #ifndef ULVM_EXPORTS_FUSE_H
 #define ULVM_EXPORTS_FUSE_H
 
+#include <stdbool.h>
+
 struct mapped_device;
 
 /* Mounts the export at `mountpoint` (created if missing; a stale mount
@@ -20,6 +22,11 @@ struct mapped_device;
  * without the export then (NBD still works). Call once, after
  * workers_start(). */
 int fuse_export_start(const char *mountpoint);
+
+/* Whether the export may take requests over io_uring when the kernel
+ * offers it (the fuse module's enable_uring): yes unless told otherwise.
+ * Call before fuse_export_start(). */
+void fuse_export_allow_uring(bool allowed);
 
 /* Unmounts (lazily, so a forced stop never hangs on a busy file), waits
  * for the workers to stop reading and for replies they still owe, stops

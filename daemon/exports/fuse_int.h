@@ -1,5 +1,5 @@
-/* Private to fuse.c, fuse_ops.c, fuse_dev.c and fuse_io.c: the node table
- * and the session they share. */
+/* Private to the FUSE export's files (fuse*.c): the node table and the
+ * session they share. */
 #ifndef ULVM_EXPORTS_FUSE_INT_H
 #define ULVM_EXPORTS_FUSE_INT_H
 
@@ -10,6 +10,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
 
 #include "engine/device.h"
 #include "ulvm/protocol.h"
@@ -68,12 +70,48 @@ int fx_dev_start(void);
 bool fx_dev_wait(int ms);
 void fx_dev_stop(void);
 
-/* fuse_io.c: the data path, on the worker that read the request. Handles
- * `h` when it is a read, write, fsync or fallocate (`arg` holds the `len`
- * bytes after the header) and returns true; false for any other request. */
-bool fx_io_request(const struct fuse_in_header *h, const char *arg, size_t len);
+struct fx_ring_ent; /* fuse_uring.c */
+
+/* Where a request came from, so where its reply goes: /dev/fuse (ent
+ * NULL) or a ring entry. */
+struct fx_origin {
+	uint64_t unique;
+	struct fx_ring_ent *ent;
+};
+
+/* fuse_io.c: the data path, on the worker that got the request. Handles
+ * `h` when it is a read, write, fsync or fallocate and returns true; false
+ * for any other request. `op_in` holds the `op_len` bytes after the
+ * header; on the ring a write's data is apart, `data` (ignored otherwise). */
+bool fx_io_request(const struct fuse_in_header *h, const void *op_in, size_t op_len,
+		   const char *data, size_t data_len, const struct fx_origin *o);
 
 /* Writes a reply: `error` is 0 or a negative errno, `data` the payload. */
-void fx_reply(uint64_t unique, int error, const void *data, size_t len);
+void fx_reply(const struct fx_origin *o, int error, const void *data, size_t len);
+
+/* fuse_dev.c: hands a request (the header, `op_in` and `data` back to
+ * back, as read from /dev/fuse) to the metadata threads. */
+void fx_meta_post(const struct fx_origin *o, const struct fuse_in_header *h, const void *op_in,
+		  size_t op_len, const void *data, size_t data_len);
+
+/* fuse_uring.c: FUSE over io_uring. */
+void fx_ring_allow(bool allowed); /* ulvmd's setting, before the mount */
+bool fx_ring_active(void);	  /* the kernel took it at INIT */
+/* The INIT request read from /dev/fuse: does it offer the ring? */
+void fx_ring_init_request(uint64_t unique, const struct fuse_init_in *in, size_t len);
+/* The session's custom io: amends the INIT reply, routes the metadata
+ * threads' replies to ring requests into their entries. */
+ssize_t fx_ring_writev(int fd, struct iovec *iov, int count, void *userdata);
+ssize_t fx_ring_read(int fd, void *buf, size_t len, void *userdata);
+/* The entry's payload buffer (page aligned) and its size. */
+char *fx_ring_payload(struct fx_ring_ent *e, size_t *size);
+/* Replies and fetches the next request; from any thread. */
+void fx_ring_reply(struct fx_ring_ent *e, int error, const void *data, size_t len);
+/* Around a metadata thread's run of a request that came on entry `e`
+ * (NULL: from /dev/fuse); end replies -EIO if libfuse did not reply. */
+void fx_ring_meta_begin(struct fx_ring_ent *e);
+void fx_ring_meta_end(void);
+uint64_t fx_ring_served(void); /* requests that came on the ring */
+void fx_ring_stop(void);       /* after every entry ended */
 
 #endif

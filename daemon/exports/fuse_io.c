@@ -1,13 +1,16 @@
 /* The FUSE data path, run on the worker that read the request
- * (fuse_dev.c): each read, write, fsync or fallocate becomes an io
- * submitted right there, and its end_io writes the reply to /dev/fuse
- * (a header and the data in one writev). So many requests are in flight
- * at once, and a request on a file in memory completes without leaving
- * the worker.
+ * (fuse_dev.c) or got it on a ring entry (fuse_uring.c): each read, write,
+ * fsync or fallocate becomes an io submitted right there, and its end_io
+ * writes the reply: to /dev/fuse (a header and the data in one writev) or
+ * into the ring entry, committed with the worker's next submission. So
+ * many requests are in flight at once, and a request on a file in memory
+ * completes without leaving the worker.
  *
  * The worker's read buffer is reused for the next request as soon as the
  * handler returns, and O_DIRECT backing I/O wants aligned memory: both
- * reasons to move write data into a bounce buffer. Byte-granular requests
+ * reasons to move write data into a bounce buffer. A ring entry's payload
+ * buffer is ours until the reply, and page aligned: requests from the ring
+ * that start on a sector use it in place, with no bounce and no copy. Byte-granular requests
  * are widened to whole sectors (unaligned writes read the edges first;
  * two such writes racing on one sector may lose one, as with any
  * read-modify-write over a block device).
@@ -28,9 +31,10 @@
 
 struct fx_req {
 	struct io io;
-	uint64_t unique; /* the request's, for the reply */
+	struct fx_origin origin; /* the request's, for the reply */
 	struct mapped_device *md;
 	char *buf;	  /* sector-aligned bounce buffer, or NULL */
+	bool buf_is_ring; /* buf is the ring entry's payload: never freed */
 	size_t skip, len; /* the caller's bytes within buf */
 	char *wdata;	  /* unaligned write: the caller's bytes, until merged */
 	enum io_op op;	  /* what the request is (io.op may be a first read) */
@@ -41,10 +45,14 @@ struct fx_req {
 
 static void fx_end_io(struct io *io, int error);
 
-void fx_reply(uint64_t unique, int error, const void *data, size_t len)
+void fx_reply(const struct fx_origin *o, int error, const void *data, size_t len)
 {
+	if (o->ent) {
+		fx_ring_reply(o->ent, error, data, len);
+		return;
+	}
 	struct fuse_out_header out = {
-	    .len = (uint32_t)(sizeof(out) + len), .error = error, .unique = unique};
+	    .len = (uint32_t)(sizeof(out) + len), .error = error, .unique = o->unique};
 	struct iovec iov[2] = {{&out, sizeof(out)}, {(void *)data, len}};
 
 	/* ENOENT: the request was interrupted meanwhile; ENODEV: the
@@ -77,16 +85,17 @@ static void finish(struct fx_req *r, int error)
 	if (error == -ENODEV)
 		error = -EIO; /* the device went away under an open file */
 	if (error) {
-		fx_reply(r->unique, error, NULL, 0);
+		fx_reply(&r->origin, error, NULL, 0);
 	} else if (r->op == IO_READ) {
-		fx_reply(r->unique, 0, r->buf + r->skip, r->len);
+		fx_reply(&r->origin, 0, r->buf + r->skip, r->len);
 	} else if (r->op == IO_WRITE) {
 		struct fuse_write_out out = {.size = (uint32_t)r->len};
-		fx_reply(r->unique, 0, &out, sizeof(out));
+		fx_reply(&r->origin, 0, &out, sizeof(out));
 	} else {
-		fx_reply(r->unique, 0, NULL, 0);
+		fx_reply(&r->origin, 0, NULL, 0);
 	}
-	free(r->buf);
+	if (!r->buf_is_ring)
+		free(r->buf);
 	free(r->wdata);
 	free(r);
 	atomic_fetch_sub(&fx.inflight, 1);
@@ -127,20 +136,20 @@ static void fx_end_io(struct io *io, int error)
 /* An io sent to a removed device could wait forever in its queue (the
  * engine keeps a removed device suspended), so none is sent. `fh` is the
  * handle fx_open gave the kernel. */
-static struct fx_req *req_new(uint64_t unique, uint64_t fh, enum io_op op)
+static struct fx_req *req_new(const struct fx_origin *o, uint64_t fh, enum io_op op)
 {
 	struct fuse_handle *h = (struct fuse_handle *)(uintptr_t)fh;
 
 	if (atomic_load(&h->node->removed)) {
-		fx_reply(unique, -EIO, NULL, 0);
+		fx_reply(o, -EIO, NULL, 0);
 		return NULL;
 	}
 	struct fx_req *r = calloc(1, sizeof(*r));
 	if (!r) {
-		fx_reply(unique, -ENOMEM, NULL, 0);
+		fx_reply(o, -ENOMEM, NULL, 0);
 		return NULL;
 	}
-	r->unique = unique;
+	r->origin = *o;
 	r->md = h->md;
 	r->op = op;
 	return r;
@@ -158,9 +167,17 @@ static uint32_t bounce_alloc(struct fx_req *r, uint64_t off, size_t len, uint64_
 	uint64_t first = off >> SECTOR_SHIFT;
 	uint64_t end = (off + len + SECTOR_SIZE - 1) >> SECTOR_SHIFT;
 	uint32_t nr = (uint32_t)(end - first);
+	size_t ring_size = 0;
+	char *ring_buf = r->origin.ent ? fx_ring_payload(r->origin.ent, &ring_size) : NULL;
 
-	if (posix_memalign((void **)&r->buf, 4096, (size_t)nr << SECTOR_SHIFT)) {
-		fx_reply(r->unique, -ENOMEM, NULL, 0);
+	/* On the ring, a request starting on a sector boundary uses the
+	 * entry's payload buffer (page aligned): a read lands where the reply
+	 * is taken from, a write's data is already there. */
+	if (ring_buf && off == first << SECTOR_SHIFT && (size_t)nr << SECTOR_SHIFT <= ring_size) {
+		r->buf = ring_buf;
+		r->buf_is_ring = true;
+	} else if (posix_memalign((void **)&r->buf, 4096, (size_t)nr << SECTOR_SHIFT)) {
+		fx_reply(&r->origin, -ENOMEM, NULL, 0);
 		free(r);
 		return 0;
 	}
@@ -170,18 +187,18 @@ static uint32_t bounce_alloc(struct fx_req *r, uint64_t off, size_t len, uint64_
 	return nr;
 }
 
-static void fx_read(uint64_t unique, const struct fuse_read_in *in)
+static void fx_read(const struct fx_origin *o, const struct fuse_read_in *in)
 {
 	uint64_t dev_size = handle_size(in->fh), off = in->offset, sector;
 	size_t size = in->size;
 
 	if (off >= dev_size || size == 0) {
-		fx_reply(unique, 0, NULL, 0);
+		fx_reply(o, 0, NULL, 0);
 		return;
 	}
 	if (size > dev_size - off)
 		size = dev_size - off;
-	struct fx_req *r = req_new(unique, in->fh, IO_READ);
+	struct fx_req *r = req_new(o, in->fh, IO_READ);
 	if (!r)
 		return;
 	uint32_t nr = bounce_alloc(r, off, size, &sector);
@@ -192,18 +209,18 @@ static void fx_read(uint64_t unique, const struct fuse_read_in *in)
 }
 
 /* `data` holds in->size bytes. */
-static void fx_write(uint64_t unique, const struct fuse_write_in *in, const char *data)
+static void fx_write(const struct fx_origin *o, const struct fuse_write_in *in, const char *data)
 {
 	uint64_t dev_size = handle_size(in->fh), off = in->offset, sector;
 	size_t size = in->size;
 
 	if (off >= dev_size) {
-		fx_reply(unique, size ? -ENOSPC : 0, NULL, 0);
+		fx_reply(o, size ? -ENOSPC : 0, NULL, 0);
 		return;
 	}
 	if (size > dev_size - off)
 		size = dev_size - off; /* a short write, as at a disk's end */
-	struct fx_req *r = req_new(unique, in->fh, IO_WRITE);
+	struct fx_req *r = req_new(o, in->fh, IO_WRITE);
 	if (!r)
 		return;
 	if (in->flags & (O_DSYNC | O_SYNC))
@@ -213,13 +230,15 @@ static void fx_write(uint64_t unique, const struct fuse_write_in *in, const char
 		return;
 	bool aligned = r->skip == 0 && size % SECTOR_SIZE == 0;
 	if (aligned) {
-		memcpy(r->buf, data, size);
+		if (r->buf != data) /* on the ring the data is in place */
+			memcpy(r->buf, data, size);
 		io_prepare(r, IO_WRITE, sector, nr);
 	} else {
 		r->wdata = malloc(size);
 		if (!r->wdata) {
-			fx_reply(unique, -ENOMEM, NULL, 0);
-			free(r->buf);
+			fx_reply(o, -ENOMEM, NULL, 0);
+			if (!r->buf_is_ring)
+				free(r->buf);
 			free(r);
 			return;
 		}
@@ -229,9 +248,9 @@ static void fx_write(uint64_t unique, const struct fuse_write_in *in, const char
 	dispatch(r);
 }
 
-static void fx_fsync(uint64_t unique, const struct fuse_fsync_in *in)
+static void fx_fsync(const struct fx_origin *o, const struct fuse_fsync_in *in)
 {
-	struct fx_req *r = req_new(unique, in->fh, IO_FLUSH);
+	struct fx_req *r = req_new(o, in->fh, IO_FLUSH);
 
 	if (!r)
 		return;
@@ -268,17 +287,17 @@ static int fallocate_range(const struct fuse_fallocate_in *in, enum io_op *op, u
 
 /* Punching a hole is a discard (the sectors inside the range), zeroing a
  * range is write-zeroes (whole sectors only). Growing is impossible. */
-static void fx_fallocate(uint64_t unique, const struct fuse_fallocate_in *in)
+static void fx_fallocate(const struct fx_origin *o, const struct fuse_fallocate_in *in)
 {
 	enum io_op op;
 	uint64_t first = 0, last = 0;
 	int r0 = fallocate_range(in, &op, &first, &last);
 
 	if (r0 <= 0) {
-		fx_reply(unique, r0, NULL, 0);
+		fx_reply(o, r0, NULL, 0);
 		return;
 	}
-	struct fx_req *r = req_new(unique, in->fh, op);
+	struct fx_req *r = req_new(o, in->fh, op);
 	if (!r)
 		return;
 	r->next = first;
@@ -290,34 +309,43 @@ static void fx_fallocate(uint64_t unique, const struct fuse_fallocate_in *in)
 	dispatch(r);
 }
 
-bool fx_io_request(const struct fuse_in_header *h, const char *arg, size_t len)
+bool fx_io_request(const struct fuse_in_header *h, const void *op_in, size_t op_len,
+		   const char *data, size_t data_len, const struct fx_origin *o)
 {
 	switch (h->opcode) {
 	case FUSE_READ:
-		if (len < sizeof(struct fuse_read_in))
+		if (op_len < sizeof(struct fuse_read_in))
 			break;
-		fx_read(h->unique, (const struct fuse_read_in *)arg);
+		fx_read(o, op_in);
 		return true;
 	case FUSE_WRITE: {
-		const struct fuse_write_in *in = (const struct fuse_write_in *)arg;
-		if (len < sizeof(*in) || len - sizeof(*in) < in->size)
+		const struct fuse_write_in *in = op_in;
+		if (op_len < sizeof(*in))
 			break;
-		fx_write(h->unique, in, arg + sizeof(*in));
+		/* From /dev/fuse the data follows the argument; on the ring
+		 * it is the payload. */
+		if (!o->ent) {
+			data = (const char *)op_in + sizeof(*in);
+			data_len = op_len - sizeof(*in);
+		}
+		if (data_len < in->size)
+			break;
+		fx_write(o, in, data);
 		return true;
 	}
 	case FUSE_FSYNC:
-		if (len < sizeof(struct fuse_fsync_in))
+		if (op_len < sizeof(struct fuse_fsync_in))
 			break;
-		fx_fsync(h->unique, (const struct fuse_fsync_in *)arg);
+		fx_fsync(o, op_in);
 		return true;
 	case FUSE_FALLOCATE:
-		if (len < sizeof(struct fuse_fallocate_in))
+		if (op_len < sizeof(struct fuse_fallocate_in))
 			break;
-		fx_fallocate(h->unique, (const struct fuse_fallocate_in *)arg);
+		fx_fallocate(o, op_in);
 		return true;
 	default:
 		return false;
 	}
-	fx_reply(h->unique, -EINVAL, NULL, 0);
+	fx_reply(o, -EINVAL, NULL, 0);
 	return true;
 }
