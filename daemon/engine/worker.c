@@ -17,6 +17,10 @@
 #include "util/log.h"
 
 #define RING_ENTRIES 1024
+/* How long a stopping worker waits for operations that no cancel reaches
+ * (FUSE ring commands of a connection that could not be ended) before it
+ * leaves: closing the ring cancels them. */
+#define STOP_GRACE_NS (10ull * 1000 * 1000 * 1000)
 
 struct post {
 	void (*fn)(void *arg);
@@ -42,6 +46,7 @@ struct worker {
 	atomic_bool stopping;
 	bool cancel_sent;
 	atomic_int ring_state; /* 0 starting, 1 ring up, -1 ring failed */
+	uint64_t stop_deadline;
 };
 
 static struct worker *workers;
@@ -206,6 +211,7 @@ static void *worker_main(void *arg)
 		 * backing I/O is in flight to be cancelled. */
 		if (atomic_load(&w->stopping) && !w->cancel_sent) {
 			w->cancel_sent = true;
+			w->stop_deadline = now_ns() + STOP_GRACE_NS;
 			io_uring_prep_cancel64(worker_sqe(w, NULL), 0, IORING_ASYNC_CANCEL_ANY);
 		}
 		if (atomic_load(&w->stopping) && w->pending <= 1) {
@@ -214,7 +220,19 @@ static void *worker_main(void *arg)
 			if (w->pending <= 1)
 				break;
 		}
-		int r = io_uring_submit_and_wait(&w->ring, 1);
+		if (w->cancel_sent && now_ns() > w->stop_deadline) {
+			log_warn(
+			    "worker %u: %u operations pending at stop; the ring's end cancels them",
+			    w->index, w->pending - 1);
+			break;
+		}
+		struct __kernel_timespec tick = {.tv_nsec = 100 * 1000 * 1000};
+		struct io_uring_cqe *cqe;
+		int r = w->cancel_sent
+			    ? io_uring_submit_and_wait_timeout(&w->ring, &cqe, 1, &tick, NULL)
+			    : io_uring_submit_and_wait(&w->ring, 1);
+		if (r == -ETIME)
+			continue;
 		if (r < 0 && r != -EINTR && r != -EBUSY && r != -EAGAIN) {
 			log_error("worker %u: io_uring wait failed: %s", w->index, strerror(-r));
 			break;

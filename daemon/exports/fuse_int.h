@@ -96,7 +96,6 @@ void fx_meta_post(const struct fx_origin *o, const struct fuse_in_header *h, con
 
 /* fuse_uring.c: FUSE over io_uring. */
 void fx_ring_allow(bool allowed); /* ulvmd's setting, before the mount */
-bool fx_ring_active(void);	  /* the kernel took it at INIT */
 /* The INIT request read from /dev/fuse: does it offer the ring? */
 void fx_ring_init_request(uint64_t unique, const struct fuse_init_in *in, size_t len);
 /* The session's custom io: amends the INIT reply, routes the metadata

@@ -54,13 +54,13 @@ struct fx_ring_ent {
 	struct iovec iov[2]; /* the two buffers, for REGISTER */
 	uint64_t unique;     /* the request being served */
 	uint64_t served;     /* requests, counted on the worker */
+	uint32_t cmd;	     /* the command in flight */
 	uint16_t qid;
 };
 
 static struct {
 	atomic_bool allowed;	      /* ulvmd's setting */
 	_Atomic uint64_t init_unique; /* the INIT that offered the ring, or 0 */
-	atomic_bool active;	      /* the INIT reply took it */
 	unsigned nr_queues, nr_ents;
 	size_t payload_size, map_size;
 	struct fx_ring_ent *ents;
@@ -75,11 +75,6 @@ static _Thread_local struct fx_ring_ent *meta_ent;
 void fx_ring_allow(bool allowed)
 {
 	atomic_store(&ring.allowed, allowed);
-}
-
-bool fx_ring_active(void)
-{
-	return atomic_load(&ring.active);
 }
 
 char *fx_ring_payload(struct fx_ring_ent *e, size_t *size)
@@ -118,6 +113,7 @@ static void sqe_cmd(struct fx_ring_ent *e, uint32_t cmd_op)
 	sqe->opcode = IORING_OP_URING_CMD;
 	sqe->fd = fx.dev_fd;
 	sqe->cmd_op = cmd_op;
+	e->cmd = cmd_op;
 	io_uring_sqe_set_data(sqe, &e->op);
 	if (cmd_op == FX_IO_URING_CMD_REGISTER) {
 		sqe->addr = (uint64_t)(uintptr_t)e->iov;
@@ -159,10 +155,19 @@ static void ent_done(struct uring_op *op, int res)
 {
 	struct fx_ring_ent *e = (struct fx_ring_ent *)op;
 
-	if (res < 0)
-		ent_end(e, res);
-	else
+	if (res >= 0) {
 		ent_request(e);
+	} else if (e->cmd == FX_IO_URING_CMD_COMMIT_AND_FETCH && res != -ENOTCONN &&
+		   res != -ECONNABORTED && res != -ECANCELED) {
+		/* The kernel no longer knew the request (ENOENT): it keeps
+		 * the entry aside until the end, so its buffers are given
+		 * again as a new entry rather than lost to the queue. */
+		log_warn("fuse: reply to ring request %llu refused: %s",
+			 (unsigned long long)e->unique, strerror(-res));
+		sqe_cmd(e, FX_IO_URING_CMD_REGISTER);
+	} else {
+		ent_end(e, res);
+	}
 }
 
 static void commit(struct fx_ring_ent *e)
@@ -370,7 +375,6 @@ static ssize_t init_reply(int fd, const struct iovec *iov, int count)
 	}
 	/* The kernel took the reply (and the ring) inside the write: it now
 	 * holds requests until every queue has an entry. */
-	atomic_store(&ring.active, true);
 	log_info("fuse: requests over io_uring (%u queues, %u entries of %zu KiB)", ring.nr_queues,
 		 ring.nr_ents / ring.nr_queues, ring.payload_size >> 10);
 	register_all();
@@ -413,6 +417,5 @@ uint64_t fx_ring_served(void)
 void fx_ring_stop(void)
 {
 	ents_free();
-	atomic_store(&ring.active, false);
 	atomic_store(&ring.init_unique, 0);
 }
