@@ -87,14 +87,13 @@ char *fx_ring_payload(struct fx_ring_ent *e, size_t *size)
 static unsigned possible_cpus(void)
 {
 	FILE *f = fopen("/sys/devices/system/cpu/possible", "re");
-	unsigned count = 0, a, b;
-	int c;
+	unsigned count = 0, a;
 
 	if (!f)
 		return 0;
 	while (fscanf(f, "%u", &a) == 1) {
-		b = a;
-		c = fgetc(f);
+		unsigned b = a;
+		int c = fgetc(f);
 		if (c == '-' && fscanf(f, "%u", &b) == 1)
 			c = fgetc(f);
 		count += b >= a ? b - a + 1 : 0;
@@ -339,9 +338,9 @@ static bool init_accept(char *reply, size_t len)
 
 	if (oh->error || len < sizeof(*oh) + sizeof(*out))
 		return false;
-	size_t payload = out->max_write;
-	if (out->flags & FUSE_MAX_PAGES && (size_t)out->max_pages * 4096 > payload)
-		payload = (size_t)out->max_pages * 4096;
+	size_t payload = out->max_write, page = (size_t)sysconf(_SC_PAGESIZE);
+	if (out->flags & FUSE_MAX_PAGES && out->max_pages * page > payload)
+		payload = out->max_pages * page;
 	if (payload < FUSE_MIN_READ_BUFFER)
 		payload = FUSE_MIN_READ_BUFFER;
 	if (!ents_alloc(payload)) {
@@ -385,10 +384,9 @@ static ssize_t init_reply(int fd, const struct iovec *iov, int count)
  * notifications. */
 ssize_t fx_ring_writev(int fd, struct iovec *iov, int count, void *userdata)
 {
-	const struct fuse_out_header *out = iov[0].iov_base;
-
-	if (count < 1 || iov[0].iov_len < sizeof(*out))
+	if (count < 1 || iov[0].iov_len < sizeof(struct fuse_out_header))
 		return writev(fd, iov, count);
+	const struct fuse_out_header *out = iov[0].iov_base;
 	if (meta_ent && out->unique == meta_ent->unique)
 		return meta_reply(meta_ent, iov, count);
 	uint64_t init = atomic_load(&ring.init_unique);
