@@ -59,4 +59,13 @@ if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null; then
 	head -c 4096 "$m" | grep -q LABELONE && fail "a label was written on the mounted device"
 	expect_ok fsck.ext4 -fn "$m"
 fi
+# More devices than descriptors: the scan opens them all at once, and one
+# it could not open then is opened again on its own turn; the PV listed
+# after 70 other devices, with only 40 descriptors, is still found.
+p=$(make_image many-pv.img 16M)
+expect_ok pvcreate "$p"
+many=""
+for i in $(seq 70); do many="$many$(make_image many$i.img 1M),"; done
+out=$(ulimit -n 40 && pvs --noheadings -o pv_name --devices "$many$p" 2>&1)
+expect_match "$out" "$p" "the PV after 70 other devices, with 40 descriptors"
 pass

@@ -129,6 +129,10 @@ static void open_one(struct lvm_dev *d)
 
 static void label_one(struct lvm_dev *d)
 {
+	/* open_one may have run out of descriptors (EMFILE) with many devices
+	 * open at once; by now the non-PVs before this one are closed again. */
+	if (d->hold_fd < 0)
+		d->hold_fd = open(d->path, O_RDONLY | O_CLOEXEC);
 	if (d->hold_fd < 0)
 		return;
 	disk_size(d->hold_fd, d->path, &d->size);
